@@ -91,6 +91,9 @@ typedef struct FlatRange {
     MemRegion *mr;      /* terminal region: RAM, ROM or IO (never alias/container) */
     hwaddr offset;      /* offset of start within mr */
     bool readonly;      /* writes are dropped (ROM, readonly RAM) */
+    hwaddr last;        /* inclusive end, start + size - 1; exact even for a range
+                           covering all 2^64 addresses, whose size saturates at
+                           UINT64_MAX */
 } FlatRange;
 
 typedef struct FlatView {
@@ -113,7 +116,8 @@ struct AddressSpace {
 };
 
 /* Region constructors. The MemRegion memory is owned by the caller (usually
- * embedded in a device struct). Sizes may exceed 4 GiB. */
+ * embedded in a device struct). Sizes may exceed 4 GiB; a size of UINT64_MAX
+ * means the whole 2^64 space. The name is copied. */
 void mr_init_container(MemRegion *mr, const char *name, uint64_t size);
 /* Anonymous mmap'd zeroed RAM. */
 void mr_init_ram(MemRegion *mr, const char *name, uint64_t size);
@@ -182,6 +186,13 @@ void mr_io_write(MemRegion *mr, hwaddr addr, uint64_t val, unsigned size, MemTxR
  */
 extern void (*mem_code_write_hook)(MemRegion *mr, hwaddr offset, uint64_t len);
 #define MEM_CODE_PAGE_BITS 12
+
+/* Debug output for the monitor: the flat view as in QEMU's "info mtree -f",
+ * and the region tree as in "info mtree". */
+void as_dump(AddressSpace *as, FILE *out);
+void as_dump_tree(AddressSpace *as, FILE *out);
+/* The n-th registered address space (in as_init order), or NULL past the end. */
+AddressSpace *as_nth(unsigned n);
 
 /* The system address spaces of the machine being emulated. */
 extern AddressSpace as_memory;   /* physical memory */
