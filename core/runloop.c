@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Machine start-up from the parsed command line, and the main loop.
+ *
+ * Start-up order (as QEMU's qemu_init): log settings, board class, memory
+ * roots, clock mode, -chardev backends, -serial backends, the qtest server,
+ * board init, -device devices in order, machine reset. The loop then runs
+ * CPU slices that end at the next timer deadline, runs expired timers and
+ * polls host descriptors, and carries out reset and shutdown requests
+ * between slices (QEMU's main_loop_should_exit()).
+ */
+#include <unistd.h>
+
+#include "kemu/chardev.h"
+#include "kemu/cpu.h"
+#include "kemu/device.h"
+#include "kemu/log.h"
+#include "kemu/mainloop.h"
+#include "kemu/memory.h"
+#include "kemu/qtest.h"
+#include "kemu/timer.h"
+#include "vl.h"
+
+/* TEMPORARY until chardev/ and core/qtest.c are in the build. */
+#pragma weak chardev_new_from_opts
+#pragma weak chardev_new_legacy
+#pragma weak chardev_close_all
+#pragma weak qtest_server_init
+#pragma weak qtest_enabled
+
+/* Longest CPU slice without polling host descriptors. */
+#define VL_POLL_PERIOD_NS (10 * 1000 * 1000LL)
+
+static VlConfig *vl_cfg;
+static bool vm_running;
+static double vl_insn_per_ns = 1.0;   /* VCLOCK_HOST speed estimate */
+
+static KEMU_NORETURN void vl_die(const char *opt, const char *arg, Error *err)
+{
+    error_report("%s %s: %s", opt, arg, err->msg);
+    exit(1);
+}
+
+static const MachineClass *vl_select_machine(VlConfig *c)
+{
+    const MachineClass *mc =
+        c->machine_name ? machine_class_find(c->machine_name) : machine_class_default();
+
+    if (!mc) {
+        error_report("unsupported machine type\nUse -machine help to list supported machines");
+        exit(1);
+    }
+    if (c->ms.smp_cpus > MAX(mc->max_cpus, 1) || c->ms.smp_max_cpus > MAX(mc->max_cpus, 1)) {
+        error_report("Invalid SMP CPUs %d. The max CPUs supported by machine '%s' is %d",
+                     MAX(c->ms.smp_cpus, c->ms.smp_max_cpus), mc->name, MAX(mc->max_cpus, 1));
+        exit(1);
+    }
+    if (!c->ram_given)
+        c->ms.ram_size = mc->default_ram_size;
+    return mc;
+}
+
+static void vl_setup_logging(VlConfig *c)
+{
+    Error *err = NULL;
+
+    if (c->log_file && !log_set_file(c->log_file, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+    log_mask = c->log_mask;
+}
+
+static void vl_write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f || fprintf(f, "%d\n", (int)getpid()) < 0) {
+        error_report("cannot write pid file %s", path);
+        exit(1);
+    }
+    fclose(f);
+}
+
+static void vl_create_chardevs(VlConfig *c)
+{
+    Error *err = NULL;
+
+    for (int i = 0; i < c->nr_chardevs; i++) {
+        if (!chardev_new_from_opts) {
+            error_report("-chardev: not supported yet");
+            exit(1);
+        }
+        if (!chardev_new_from_opts(c->chardevs[i], &err))
+            vl_die("-chardev", c->chardevs[i], err);
+    }
+    if (!c->serial_given && c->ms.nographic)
+        c->serial[c->nr_serial++] = "mon:stdio";
+    for (int i = 0; i < c->nr_serial; i++) {
+        char label[24];
+        Chardev *chr;
+
+        snprintf(label, sizeof(label), "serial%d", i);
+        if (!chardev_new_legacy) {
+            error_report("-serial: not supported yet");
+            exit(1);
+        }
+        chr = chardev_new_legacy(label, c->serial[i], &err);
+        if (!chr)
+            vl_die("-serial", c->serial[i], err);
+        c->ms.serial[c->ms.nr_serial++] = chr;
+    }
+}
+
+static void vl_start_qtest(VlConfig *c)
+{
+    Error *err = NULL;
+    Chardev *chr;
+
+    if (!c->accel_qtest)
+        return;
+    if (&qtest_enabled)
+        qtest_enabled = true;
+    c->ms.qtest = true;
+    if (!c->qtest_chr)
+        return;
+    if (!qtest_server_init || !chardev_new_legacy) {
+        error_report("-qtest: not supported yet");
+        exit(1);
+    }
+    chr = chardev_new_legacy("qtest", c->qtest_chr, &err);
+    if (!chr)
+        vl_die("-qtest", c->qtest_chr, err);
+    qtest_server_init(chr);
+}
+
+static void vl_create_devices(VlConfig *c)
+{
+    Error *err = NULL;
+
+    for (int i = 0; i < c->nr_devices; i++) {
+        if (!device_create_from_opts(c->devices[i], &err))
+            vl_die("-device", c->devices[i], err);
+    }
+}
+
+static void vl_setup(VlConfig *c)
+{
+    const MachineClass *mc;
+
+    vl_cfg = c;
+    mainloop_init();
+    if (chardev_close_all)
+        mainloop_at_exit(chardev_close_all);
+    vl_setup_logging(c);
+    mc = vl_select_machine(c);
+    if (c->pidfile)
+        vl_write_pidfile(c->pidfile);
+    mem_system_init();
+    if (c->accel_qtest)
+        vclock_set_mode(VCLOCK_MANUAL, 0);
+    else if (c->icount)
+        vclock_set_mode(VCLOCK_ICOUNT, c->icount_shift);
+    else
+        vclock_set_mode(VCLOCK_HOST, 0);
+    vl_create_chardevs(c);
+    vl_start_qtest(c);
+    machine_set_current(&c->ms, mc);
+    mc->init(&c->ms);
+    vl_create_devices(c);
+    machine_reset();
+}
+
+/* ---- the loop ---- */
+
+static void vm_stop(void)
+{
+    vm_running = false;
+    vclock_stop();
+    cpu_exit_all();
+}
+
+static bool vl_cpus_may_run(void)
+{
+    return vm_running && !vl_cfg->ms.qtest;
+}
+
+static bool vl_any_runnable(void)
+{
+    if (!vl_cpus_may_run())
+        return false;
+    for (CPUState *cpu = first_cpu; cpu; cpu = cpu->next) {
+        if (cpu_runnable(cpu))
+            return true;
+    }
+    return false;
+}
+
+/* Instructions the CPU may run before the next deadline (and before host
+ * descriptors must be polled again in real-time mode). */
+static int64_t vl_slice_budget(void)
+{
+    int64_t now = vclock_get_ns();
+    int64_t until = timers_next_deadline() - now;
+
+    if (until < 1)
+        until = 1;
+    if (vclock_mode() == VCLOCK_ICOUNT) {
+        int shift = vclock_icount_shift();
+        int64_t n = (until + (1LL << shift) - 1) >> shift;
+
+        return MIN(n, (VL_POLL_PERIOD_NS * 10) >> shift);
+    }
+    until = MIN(until, VL_POLL_PERIOD_NS);
+    return MAX((int64_t)(until * vl_insn_per_ns), 1);
+}
+
+/* Run one slice on every runnable CPU. */
+static void vl_run_cpus(void)
+{
+    for (CPUState *cpu = first_cpu; cpu && vl_cpus_may_run(); cpu = cpu->next) {
+        int64_t budget, t0, n;
+
+        if (!cpu_runnable(cpu))
+            continue;
+        budget = vl_slice_budget();
+        t0 = host_clock_ns();
+        cpu->exit_request = 0;
+        n = cpu->ops->exec(cpu, budget);
+        if (vclock_mode() == VCLOCK_ICOUNT) {
+            vclock_add_icount(n);
+        } else if (n == budget) {
+            /* Full slice: refine the speed estimate (never below 1/ns/16). */
+            int64_t dt = MAX(host_clock_ns() - t0, 1);
+
+            vl_insn_per_ns = MAX(0.0625, 0.75 * vl_insn_per_ns + 0.25 * ((double)n / dt));
+        }
+        timers_run_expired();
+    }
+}
+
+/* icount idle: with sleep=on (QEMU's default) idle time follows the host
+ * and a full wait lands exactly on the deadline, so runs without host
+ * input repeat exactly; with sleep=off the clock jumps at once. */
+static void vl_idle_icount(int64_t now, int64_t deadline, int64_t wait)
+{
+    int64_t t0 = host_clock_ns(), target;
+    bool woken;
+
+    if (!vl_cfg->icount_sleep) {
+        mainloop_poll(0);
+        if (vl_any_runnable())
+            return;
+        if (deadline == INT64_MAX)
+            mainloop_poll(-1);
+        else
+            vclock_set(deadline);
+        return;
+    }
+    woken = mainloop_poll(wait);
+    target = now + (host_clock_ns() - t0);
+    if (deadline != INT64_MAX && (!woken || target > deadline))
+        target = deadline;
+    vclock_set(target);
+}
+
+/* Nothing runnable: wait for the next deadline or host input. */
+static void vl_idle(void)
+{
+    int64_t deadline = timers_next_deadline();
+    int64_t now = vclock_get_ns();
+    int64_t wait = deadline == INT64_MAX ? -1 : MAX(deadline - now, 0);
+
+    if (!vm_running || vclock_mode() == VCLOCK_MANUAL)
+        mainloop_poll(-1);
+    else if (vclock_mode() == VCLOCK_ICOUNT)
+        vl_idle_icount(now, deadline, wait);
+    else
+        mainloop_poll(wait);
+}
+
+/* Carry out a pending shutdown. Returns true when kemu should exit. */
+static bool vl_handle_shutdown(int *status)
+{
+    ShutdownCause cause = qemu_take_shutdown(status);
+
+    if (cause == SHUTDOWN_GUEST_RESET && !opt_no_reboot) {
+        qemu_system_reset_request();
+        return false;
+    }
+    if (cause == SHUTDOWN_GUEST && opt_no_shutdown) {
+        /* QEMU's -no-shutdown: the VM stops, the process stays. */
+        vm_stop();
+        return false;
+    }
+    if (cause != SHUTDOWN_EXIT_STATUS)
+        *status = 0;
+    return true;
+}
+
+static int vl_main_loop(void)
+{
+    int status = 0;
+
+    vm_running = !vl_cfg->ms.start_stopped;
+    if (!vm_running)
+        vclock_stop();
+    for (;;) {
+        if (qemu_shutdown_pending() && vl_handle_shutdown(&status))
+            return status;
+        if (qemu_take_reset())
+            machine_reset();
+        if (vl_any_runnable()) {
+            vl_run_cpus();
+            timers_run_expired();
+            mainloop_poll(0);
+        } else {
+            timers_run_expired();
+            if (!qemu_shutdown_pending() && !qemu_reset_pending() && !vl_any_runnable())
+                vl_idle();
+            timers_run_expired();
+        }
+    }
+}
+
+int vl_run(VlConfig *c)
+{
+    vl_setup(c);
+    return vl_main_loop();
+}
