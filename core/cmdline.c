@@ -502,7 +502,7 @@ static void opt_rtc(VlConfig *c, const char *opt, const char *arg)
 
 static void opt_no_hpet(VlConfig *c, const char *opt, const char *arg)
 {
-    /* kemu has no HPET, so there is nothing to remove. */
+    c->ms.no_hpet = true;
 }
 
 static void opt_unsupported(VlConfig *c, const char *opt, const char *arg)

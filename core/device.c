@@ -17,9 +17,6 @@
 #include "kemu/isa.h"
 #include "kemu/opts.h"
 
-/* TEMPORARY while chardev/ lands: let the tree link without it. */
-#pragma weak chardev_find
-
 static const DeviceClass **dc_table;
 static int dc_count;
 static Device *dev_head;
@@ -143,7 +140,7 @@ static bool device_parse_int(const Property *p, const char *value, int64_t *out,
 static bool device_set_chr(Device *dev, const Property *p, const char *value, Error **errp)
 {
     Chardev **field = (Chardev **)((char *)dev + p->offset);
-    Chardev *chr = chardev_find ? chardev_find(value) : NULL;
+    Chardev *chr = chardev_find(value);
 
     if (!chr) {
         error_setg(errp, "Property '%s.%s' can't find value '%s'", dev->cls->name, p->name,

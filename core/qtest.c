@@ -219,12 +219,12 @@ static const struct {
     const char *alias;
     const char *cls;
 } qtest_dev_aliases[] = {
-    { "ioapic", "ioapic" },
-    { "ioapic", "kvm-ioapic" },
-    { "pic", "isa-i8259" },
-    { "i8259", "isa-i8259" },
-    { "pit", "isa-pit" },
+    { "pic", "i8259" },
+    { "isa-i8259", "i8259" },
+    { "pit", "i8254" },
+    { "isa-pit", "i8254" },
     { "rtc", "mc146818rtc" },
+    { "lapic", "apic" },
 };
 
 /* Resolve a QOM-like path: its last component, without a "[N]" suffix,

@@ -21,13 +21,6 @@
 #include "kemu/timer.h"
 #include "vl.h"
 
-/* TEMPORARY until chardev/ and core/qtest.c are in the build. */
-#pragma weak chardev_new_from_opts
-#pragma weak chardev_new_legacy
-#pragma weak chardev_close_all
-#pragma weak qtest_server_init
-#pragma weak qtest_enabled
-
 /* Longest CPU slice without polling host descriptors. */
 #define VL_POLL_PERIOD_NS (10 * 1000 * 1000LL)
 
@@ -87,10 +80,6 @@ static void vl_create_chardevs(VlConfig *c)
     Error *err = NULL;
 
     for (int i = 0; i < c->nr_chardevs; i++) {
-        if (!chardev_new_from_opts) {
-            error_report("-chardev: not supported yet");
-            exit(1);
-        }
         if (!chardev_new_from_opts(c->chardevs[i], &err))
             vl_die("-chardev", c->chardevs[i], err);
     }
@@ -101,10 +90,6 @@ static void vl_create_chardevs(VlConfig *c)
         Chardev *chr;
 
         snprintf(label, sizeof(label), "serial%d", i);
-        if (!chardev_new_legacy) {
-            error_report("-serial: not supported yet");
-            exit(1);
-        }
         chr = chardev_new_legacy(label, c->serial[i], &err);
         if (!chr)
             vl_die("-serial", c->serial[i], err);
@@ -119,15 +104,10 @@ static void vl_start_qtest(VlConfig *c)
 
     if (!c->accel_qtest)
         return;
-    if (&qtest_enabled)
-        qtest_enabled = true;
+    qtest_enabled = true;
     c->ms.qtest = true;
     if (!c->qtest_chr)
         return;
-    if (!qtest_server_init || !chardev_new_legacy) {
-        error_report("-qtest: not supported yet");
-        exit(1);
-    }
     chr = chardev_new_legacy("qtest", c->qtest_chr, &err);
     if (!chr)
         vl_die("-qtest", c->qtest_chr, err);
@@ -150,8 +130,7 @@ static void vl_setup(VlConfig *c)
 
     vl_cfg = c;
     mainloop_init();
-    if (chardev_close_all)
-        mainloop_at_exit(chardev_close_all);
+    mainloop_at_exit(chardev_close_all);
     vl_setup_logging(c);
     mc = vl_select_machine(c);
     if (c->pidfile)

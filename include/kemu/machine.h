@@ -35,6 +35,7 @@ typedef struct MachineState {
     bool nographic;
     bool qtest;                   /* accel=qtest: no CPU runs */
     bool start_stopped;           /* -S */
+    bool no_hpet;                 /* -no-hpet: the board must not create an HPET */
     Chardev *serial[MAX_SERIAL_PORTS]; /* -serial, in order */
     int nr_serial;
     /* Filled by the board */
