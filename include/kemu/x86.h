@@ -62,4 +62,11 @@ typedef struct X86ApicOps {
 } X86ApicOps;
 void x86_cpu_set_apic(X86CPU *cpu, const X86ApicOps *ops, void *opaque);
 
+/* FERR#: an unmasked x87 error with CR0.NE=0 raises this line (the PC
+ * wires it to IRQ13). Optional. The board calls x86_cpu_clear_ferr() when
+ * the guest writes port 0xF0, which also lowers the line. */
+struct IrqLine;
+void x86_cpu_set_ferr_irq(X86CPU *cpu, struct IrqLine *irq);
+void x86_cpu_clear_ferr(X86CPU *cpu);
+
 #endif
