@@ -354,6 +354,8 @@ static void rtc_write_reg_b(RTCState *s, uint8_t val, int64_t now)
     rtc_refresh(s, now);
     if (val & REG_B_SET)
         val &= ~REG_B_UIE; /* SET clears UIE (and inhibits UIP) */
+    if (val & REG_B_DSE)
+        log_unimp("mc146818rtc: daylight savings enable (DSE) ignored\n");
     s->cmos[RTC_REG_B] = val;
     if (was_set && !(val & REG_B_SET) && rtc_divider_on(s))
         rtc_restart_from_regs(s, now);
