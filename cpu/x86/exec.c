@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The execution loop and the decoded-block cache.
+ *
+ * exec() runs blocks until the instruction budget is spent, the CPU halts,
+ * or a device asks the CPU to stop (exit_request). External interrupts and
+ * NMIs are taken between blocks, honouring IF and the one-instruction
+ * shadow after STI / MOV SS / POP SS. Faults siglongjmp back here with rip
+ * still at the faulting instruction (handlers commit rip only when they
+ * finish) and are delivered through the IDT/IVT.
+ *
+ * Blocks live in one arena, shared by all CPUs (code is physical); when it
+ * fills up, everything is dropped and decoding starts again. See exec.h for
+ * lookup and invalidation.
+ * Reference: Intel SDM vol. 3A, 6.8 "Enabling and Disabling Interrupts"
+ * (interrupt shadow), 6.9 "Priority Among Simultaneous Exceptions".
+ */
+#include <assert.h>
+
+#include "exec.h"
+#include "access.h"
+#include "kemu/mainloop.h"
+
+#define ARENA_SIZE (64 * MiB)
+#define HASH_BITS 16
+#define PAGE_HASH_BITS 14
+#define JC_BITS 12
+#define JC_SIZE (1 << JC_BITS)
+
+typedef struct CodePage {
+    MemRegion *mr;
+    hwaddr page;             /* page offset within mr */
+    X86Block *blocks;        /* linked through page_next[k] */
+    struct CodePage *next;
+} CodePage;
+
+struct X86CodeCache {
+    uint8_t *arena;
+    size_t used;
+    X86Block *hash[1 << HASH_BITS];
+    CodePage *pages[1 << PAGE_HASH_BITS];
+    uint64_t flushes;
+};
+
+static X86CodeCache code_cache;
+
+/* ---- arena ---- */
+
+static void *arena_alloc(size_t n)
+{
+    void *p;
+
+    n = ROUND_UP(n, 16);
+    if (code_cache.used + n > ARENA_SIZE)
+        return NULL;
+    p = code_cache.arena + code_cache.used;
+    code_cache.used += n;
+    return p;
+}
+
+static void code_cache_init(void)
+{
+    if (!code_cache.arena)
+        code_cache.arena = xmalloc(ARENA_SIZE);
+}
+
+void x86_code_flush(CPUX86State *env)
+{
+    (void)env;
+    code_cache.used = 0;
+    memset(code_cache.hash, 0, sizeof(code_cache.hash));
+    memset(code_cache.pages, 0, sizeof(code_cache.pages));
+    code_cache.flushes++;
+    for (CPUState *cs = first_cpu; cs; cs = cs->next) {
+        CPUX86State *e = (CPUX86State *)cs;
+
+        if (e->cc == &code_cache)
+            x86_jmp_cache_flush(e);
+    }
+}
+
+/* ---- jump cache (linear pc -> block) ---- */
+
+static inline unsigned jc_hash(uint64_t pc)
+{
+    /* A page's entries are contiguous, so flushing a page is cheap. */
+    return (((pc >> TLB_PAGE_BITS) << 6) | ((pc ^ (pc >> 6)) & 63)) & (JC_SIZE - 1);
+}
+
+void x86_jmp_cache_flush(CPUX86State *env)
+{
+    X86Block **jc = (X86Block **)env->jmp_cache;
+
+    if (jc)
+        memset(jc, 0, sizeof(X86Block *) * JC_SIZE);
+}
+
+void x86_jmp_cache_flush_page(CPUX86State *env, uint64_t lin)
+{
+    X86Block **jc = (X86Block **)env->jmp_cache;
+    unsigned start = jc_hash(lin & TLB_PAGE_MASK);
+
+    if (jc)
+        memset(&jc[start], 0, sizeof(X86Block *) * 64);
+}
+
+/* ---- hash tables ---- */
+
+static inline unsigned block_hash(const uint8_t *host, uint32_t hflags)
+{
+    uint64_t h = (uintptr_t)host * 0x9e3779b97f4a7c15ULL ^ hflags;
+
+    return (h >> (64 - HASH_BITS)) & ((1 << HASH_BITS) - 1);
+}
+
+static inline unsigned page_hash(MemRegion *mr, hwaddr page)
+{
+    uint64_t h = ((uintptr_t)mr ^ page) * 0x9e3779b97f4a7c15ULL;
+
+    return h >> (64 - PAGE_HASH_BITS);
+}
+
+static CodePage *page_find(MemRegion *mr, hwaddr page, bool create)
+{
+    unsigned h = page_hash(mr, page);
+    CodePage *p;
+
+    for (p = code_cache.pages[h]; p; p = p->next) {
+        if (p->mr == mr && p->page == page)
+            return p;
+    }
+    if (!create)
+        return NULL;
+    p = arena_alloc(sizeof(*p));
+    if (!p)
+        return NULL;
+    *p = (CodePage){ .mr = mr, .page = page, .next = code_cache.pages[h] };
+    code_cache.pages[h] = p;
+    return p;
+}
+
+static void page_unlink(X86Block *b, int k)
+{
+    CodePage *p = page_find(b->mr[k], b->mr_page[k], false);
+    X86Block **pp;
+
+    if (!p)
+        return;
+    for (pp = &p->blocks; *pp; ) {
+        X86Block *x = *pp;
+        int xk = (x->mr[0] == p->mr && x->mr_page[0] == p->page) ? 0 : 1;
+
+        if (x == b) {
+            *pp = x->page_next[xk];
+            return;
+        }
+        pp = &x->page_next[xk];
+    }
+}
+
+static void block_invalidate(X86Block *b)
+{
+    unsigned h = block_hash(b->host, b->hflags);
+    X86Block **pp;
+
+    b->valid = false;
+    for (pp = &code_cache.hash[h]; *pp; pp = &(*pp)->hash_next) {
+        if (*pp == b) {
+            *pp = b->hash_next;
+            break;
+        }
+    }
+    page_unlink(b, 0);
+    if (b->mr[1])
+        page_unlink(b, 1);
+    for (CPUState *cs = first_cpu; cs; cs = cs->next) {
+        CPUX86State *e = (CPUX86State *)cs;
+
+        if (e->cur_block == b)
+            e->block_break = 1;
+    }
+}
+
+void x86_code_invalidate(MemRegion *mr, hwaddr offset, uint64_t len)
+{
+    hwaddr page = offset & TLB_PAGE_MASK;
+    CodePage *p = page_find(mr, page, false);
+    X86Block *b, *next;
+
+    if (p) {
+        for (b = p->blocks; b; b = next) {
+            int k = (b->mr[0] == mr && b->mr_page[0] == page) ? 0 : 1;
+            hwaddr start = b->mr_page[0] + (b->pc & ~TLB_PAGE_MASK);
+
+            next = b->page_next[k];
+            if (b->crosses || (offset < start + b->size && start < offset + len))
+                block_invalidate(b);
+        }
+        if (p->blocks)
+            return;
+    }
+    if (mr->code_bitmap)
+        mr->code_bitmap[offset >> TLB_PAGE_BITS] = 0;
+}
+
+static void code_write_hook(MemRegion *mr, hwaddr offset, uint64_t len)
+{
+    hwaddr end = offset + len;
+
+    while (offset < end) {
+        hwaddr pend = MIN(end, (offset & TLB_PAGE_MASK) + TLB_PAGE_SIZE);
+
+        x86_code_invalidate(mr, offset, pend - offset);
+        offset = pend;
+    }
+}
+
+static void page_add_block(X86Block *b, int k)
+{
+    CodePage *p = page_find(b->mr[k], b->mr_page[k], true);
+    MemRegion *mr = b->mr[k];
+
+    if (!p)
+        return;
+    b->page_next[k] = p->blocks;
+    p->blocks = b;
+    if (mr->code_bitmap && !mr->code_bitmap[b->mr_page[k] >> TLB_PAGE_BITS]) {
+        mr->code_bitmap[b->mr_page[k] >> TLB_PAGE_BITS] = 1;
+        for (CPUState *cs = first_cpu; cs; cs = cs->next)
+            x86_tlb_protect_code((CPUX86State *)cs, mr, b->mr_page[k]);
+    }
+}
+
+/* ---- decoding a block ---- */
+
+typedef struct CodeLoc {
+    const uint8_t *host;     /* NULL: not RAM */
+    MemRegion *mr;
+    hwaddr mr_off;
+} CodeLoc;
+
+static void code_locate(CPUX86State *env, uint64_t pc, CodeLoc *loc)
+{
+    unsigned idx = (pc >> TLB_PAGE_BITS) & (TLB_SIZE - 1);
+    const uint8_t *page = x86_tlb_host_page(env, pc, ACC_EXEC, env->mmu_idx);
+    TLBExtra *x = &env->tlbx[env->mmu_idx][idx];
+
+    loc->host = page ? page + (pc & ~TLB_PAGE_MASK) : NULL;
+    loc->mr = x->mr;
+    loc->mr_off = x->mr_off + (pc & ~TLB_PAGE_MASK);
+    if (!page || !x->mr)
+        loc->host = NULL;
+}
+
+static DecodedInsn decode_buf[BLOCK_MAX_INSNS];
+
+/* Decode up to a block end into decode_buf; returns the instruction count. */
+static int block_decode(CPUX86State *env, uint64_t pc, uint32_t key, const uint8_t *host,
+                        unsigned *size, bool *crosses, uint64_t *pc2)
+{
+    unsigned page_left = TLB_PAGE_SIZE - (pc & ~TLB_PAGE_MASK);
+    unsigned off = 0;
+    int n = 0;
+    uint64_t limit = env->segs[R_CS].limit;
+
+    *crosses = false;
+    while (n < BLOCK_MAX_INSNS) {
+        X86Fetch f = { .env = env, .pc = (pc + off) & env->lin_mask,
+                       .page = host ? host + off : NULL, .page_left = page_left - off,
+                       .allow_fault = n == 0 };
+        uint32_t of = 0;
+        int len = x86_decode(env, key, &f, &decode_buf[n], &of);
+
+        if (len == 0 || (f.crossed && n > 0))
+            break;
+        n++;
+        off += len;
+        if (f.crossed) {
+            *crosses = true;
+            *pc2 = (pc + page_left) & env->lin_mask;
+            break;
+        }
+        if ((of & OF_END) || ((of & OF_STRING) && decode_buf[n - 1].rep) || off >= page_left ||
+            !host)
+            break;
+        if (!(key & HF_CS64) && env->rip + off > limit)
+            break;
+    }
+    *size = off;
+    return n;
+}
+
+static uint8_t scratch_block[sizeof(X86Block) + sizeof(DecodedInsn)] __attribute__((aligned(16)));
+
+static X86Block *block_new(CPUX86State *env, uint64_t pc, uint32_t key, const CodeLoc *loc)
+{
+    unsigned size;
+    bool crosses;
+    uint64_t pc2 = 0;
+    int n = block_decode(env, pc, key, loc->host, &size, &crosses, &pc2);
+    CodeLoc loc2 = { 0 };
+    X86Block *b;
+
+    if (crosses)
+        code_locate(env, pc2, &loc2);
+    if (!loc->host || (crosses && !loc2.host)) {
+        /* Not cacheable (code in MMIO): run one instruction from a scratch block. */
+        b = (X86Block *)scratch_block;
+        memset(b, 0, sizeof(*b));
+        b->pc = pc;
+        b->hflags = key;
+        b->ninsns = 1;
+        b->size = decode_buf[0].len;
+        b->insns[0] = decode_buf[0];
+        return b;
+    }
+    b = arena_alloc(sizeof(X86Block) + n * sizeof(DecodedInsn));
+    if (!b) {
+        x86_code_flush(env);
+        b = arena_alloc(sizeof(X86Block) + n * sizeof(DecodedInsn));
+        assert(b); /* an empty arena always holds one block */
+    }
+    memset(b, 0, sizeof(*b));
+    b->pc = pc;
+    b->hflags = key;
+    b->ninsns = n;
+    b->size = size;
+    b->valid = true;
+    b->crosses = crosses;
+    b->host = loc->host;
+    b->mr[0] = loc->mr;
+    b->mr_page[0] = loc->mr_off & TLB_PAGE_MASK;
+    if (crosses) {
+        b->mr[1] = loc2.mr;
+        b->mr_page[1] = loc2.mr_off & TLB_PAGE_MASK;
+    }
+    memcpy(b->insns, decode_buf, n * sizeof(DecodedInsn));
+    {
+        unsigned h = block_hash(b->host, key);
+
+        b->hash_next = code_cache.hash[h];
+        code_cache.hash[h] = b;
+    }
+    page_add_block(b, 0);
+    if (crosses)
+        page_add_block(b, 1);
+    if (log_enabled(LOG_IN_ASM))
+        x86_log_block(env, pc, loc->host, size);
+    return b;
+}
+
+static X86Block *block_find_slow(CPUX86State *env, uint64_t pc, uint32_t key)
+{
+    CodeLoc loc;
+    X86Block *b;
+
+    if (!(key & HF_CS64) && env->rip > env->segs[R_CS].limit)
+        x86_raise_exception_err(env, EXCP_GP, 0);
+    code_locate(env, pc, &loc);
+    if (loc.host) {
+        for (b = code_cache.hash[block_hash(loc.host, key)]; b; b = b->hash_next) {
+            /* The pc must match too: the jump cache is keyed on it. */
+            if (b->host == loc.host && b->hflags == key && b->pc == pc)
+                return b;
+        }
+    }
+    return block_new(env, pc, key, &loc);
+}
+
+static inline X86Block *block_lookup(CPUX86State *env)
+{
+    uint64_t pc = (env->segs[R_CS].base + env->rip) & env->lin_mask;
+    uint32_t key = env->hflags & HF_KEY_MASK;
+    X86Block **jc = (X86Block **)env->jmp_cache;
+    unsigned h = jc_hash(pc);
+    X86Block *b = jc[h];
+
+    if (likely(b && b->pc == pc && b->hflags == key && b->valid))
+        return b;
+    b = block_find_slow(env, pc, key);
+    if (b->valid)
+        jc[h] = b;
+    return b;
+}
+
+/* ---- running ---- */
+
+static inline void block_run(CPUX86State *env, X86Block *b, int n)
+{
+    const DecodedInsn *d = b->insns, *end = d + n;
+
+    env->cur_block = b;
+    env->block_break = 0;
+    do {
+        env->cur_insn = d;
+        NEXT_RIP(env) = env->rip + d->len;
+        d->fn(env, d);
+        env->rip = NEXT_RIP(env);
+    } while (++d < end && !env->block_break);
+    env->icount += d - b->insns;
+    env->cur_block = NULL;
+}
+
+/* Take a pending NMI or external interrupt; true if one was delivered. */
+static bool handle_interrupts(CPUX86State *env)
+{
+    CPUState *cs = &env->parent;
+    uint32_t req = cs->interrupt_request;
+
+    if (req & (CPU_INTERRUPT_SMI | CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI)) {
+        log_unimp("x86: SMI/INIT/SIPI not implemented (request %#x)\n", req);
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_SMI | CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI);
+    }
+    if (req & (CPU_INTERRUPT_POLL | CPU_INTERRUPT_TPR))
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_POLL | CPU_INTERRUPT_TPR);
+    if (env->hflags & HF_INHIBIT_IRQ)
+        return false;
+    if ((req & CPU_INTERRUPT_NMI) && !(env->hflags & HF_NMI_BLOCK)) {
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_NMI);
+        env->hflags |= HF_NMI_BLOCK;
+        cs->halted = false;
+        x86_do_interrupt(env, EXCP_NMI, false, -1, env->rip, true);
+        return true;
+    }
+    if ((req & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK)) {
+        int vec = env->intr_ack ? env->intr_ack(env->intr_ack_opaque) : -1;
+
+        cs->halted = false;
+        if (vec < 0) {
+            cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+            return false;
+        }
+        x86_do_interrupt(env, vec & 0xff, false, -1, env->rip, true);
+        return true;
+    }
+    return false;
+}
+
+bool x86_cpu_has_work(CPUState *cs)
+{
+    CPUX86State *env = (CPUX86State *)cs;
+    uint32_t req = cs->interrupt_request;
+
+    return ((req & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK)) ||
+           ((req & CPU_INTERRUPT_NMI) && !(env->hflags & HF_NMI_BLOCK)) ||
+           (req & (CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI | CPU_INTERRUPT_SMI));
+}
+
+static void log_exec(CPUX86State *env, X86Block *b)
+{
+    if (log_enabled(LOG_CPU))
+        x86_cpu_dump_state(&env->parent, log_file());
+    if (log_enabled(LOG_EXEC))
+        log_printf("Trace %d: %p [%08" PRIx64 "/%016" PRIx64 "/%08x/%08x] \n",
+                   env->parent.index, (void *)b, env->segs[R_CS].base, b->pc, b->hflags, 0);
+}
+
+static void exec_loop(CPUX86State *env)
+{
+    CPUState *cs = &env->parent;
+
+    for (;;) {
+        X86Block *b;
+        int64_t left;
+        int n;
+
+        if (unlikely(cs->interrupt_request))
+            handle_interrupts(env);
+        if (cs->halted || cs->exit_request)
+            return;
+        left = env->budget - env->icount;
+        if (left <= 0)
+            return;
+        b = block_lookup(env);
+        if (unlikely(log_mask & (LOG_EXEC | LOG_CPU)))
+            log_exec(env, b);
+        n = b->ninsns < left ? b->ninsns : (int)left;
+        if (unlikely(env->hflags & HF_INHIBIT_IRQ) || unlikely(env->eflags & TF_MASK)) {
+            bool tf = env->eflags & TF_MASK;
+
+            block_run(env, b, 1);
+            env->hflags &= ~HF_INHIBIT_IRQ;
+            if (tf) {
+                env->dr[6] |= 0x4000; /* BS */
+                x86_do_interrupt(env, EXCP_DB, false, -1, env->rip, false);
+            }
+            continue;
+        }
+        block_run(env, b, n);
+    }
+}
+
+int64_t x86_cpu_exec(CPUState *cs, int64_t budget)
+{
+    CPUX86State *env = (CPUX86State *)cs;
+
+    env->icount = 0;
+    env->budget = budget;
+    cs->exit_request = 0;
+    if (sigsetjmp(env->jmpbuf, 0)) {
+        if (env->cur_block) {
+            env->icount += env->cur_insn - env->cur_block->insns;
+            env->cur_block = NULL;
+        }
+        env->hflags &= ~HF_INHIBIT_IRQ;
+        if (env->exc.vector >= 0)
+            x86_deliver_exception(env);
+    }
+    if (cs->halted && !x86_cpu_has_work(cs))
+        return env->icount;
+    exec_loop(env);
+    return env->icount;
+}
+
+void x86_exec_init(CPUX86State *env)
+{
+    code_cache_init();
+    env->cc = &code_cache;
+    env->jmp_cache = XNEW0N(X86Block *, JC_SIZE);
+    mem_code_write_hook = code_write_hook;
+}
