@@ -11,7 +11,9 @@
  * may select an item (key in bits 31:16), then read it into guest memory,
  * skip over it, or write guest memory into a writable file; the device
  * then stores 0 (done) or FW_CFG_DMA_CTL_ERROR into control. Reading the
- * DMA port returns the signature "QEMU CFG".
+ * DMA port returns the signature "QEMU CFG". Writing the low half of the
+ * address starts the transfer; the register then reads as 0 again, so
+ * firmware below 4 GiB may write the low half alone.
  *
  * Keys below 0x20 are fixed items, 0x20-0x21f files (sorted by name, their
  * directory at key 0x19), keys with bit 15 set the architecture's own
@@ -373,20 +375,23 @@ static uint32_t fw_cfg_dma_run(FWCfgState *s, uint32_t control, uint64_t address
     return 0;
 }
 
+/* The address register starts from 0 again after each transfer: firmware
+ * below 4 GiB writes only the low half (SeaBIOS does). */
 static void fw_cfg_dma_transfer(FWCfgState *s)
 {
+    uint64_t addr = s->dma_addr;
     uint8_t acc[16];
     uint32_t result = FW_CFG_DMA_CTL_ERROR, status;
 
-    if (as_read(s->dma_as, s->dma_addr, acc, sizeof(acc)) == MEMTX_OK)
+    s->dma_addr = 0;
+    if (as_read(s->dma_as, addr, acc, sizeof(acc)) == MEMTX_OK)
         result = fw_cfg_dma_run(s, __builtin_bswap32(ldl_le(acc)),
                                 __builtin_bswap64(ldq_le(acc + 8)),
                                 __builtin_bswap32(ldl_le(acc + 4)));
     else
-        log_guest_error("fw_cfg: DMA access structure at 0x%" PRIx64 " unreadable\n",
-                        s->dma_addr);
+        log_guest_error("fw_cfg: DMA access structure at 0x%" PRIx64 " unreadable\n", addr);
     status = __builtin_bswap32(result);
-    as_write(s->dma_as, s->dma_addr, &status, sizeof(status));
+    as_write(s->dma_as, addr, &status, sizeof(status));
 }
 
 static uint64_t fw_cfg_dma_read(void *opaque, hwaddr addr, unsigned size)

@@ -14,7 +14,8 @@
  *    SeaBIOS relies on mode 3 to copy itself to shadow RAM and on mode 1
  *    to write-protect it afterwards.
  *  - SMRAM (0x72): with D_OPEN set, 0xa0000-0xbffff shows RAM instead of
- *    the PCI (VGA) window. D_LCK clears D_OPEN and freezes the register
+ *    the PCI (VGA) window, where accesses no PCI device claims master-abort
+ *    (all ones; QEMU lets the RAM show through there instead). D_LCK clears D_OPEN and freezes the register
  *    until reset. kemu has no SMM yet, so G_SMRAME only reads back; SeaBIOS
  *    uses SMM on this chipset only together with the PIIX4 ACPI function
  *    (82371AB_3), whose absence makes it skip SMM entirely.
@@ -61,6 +62,8 @@ struct I440FXState {
     AddressSpace ram_as;     /* writes of PAM mode 2 */
     PAMSegment pam[PAM_SEGMENTS];
     MemRegion smram_vga;     /* PCI window at 0xa0000 while SMRAM is closed */
+    MemRegion smram_pci;     /* its contents: the PCI memory space ... */
+    MemRegion smram_abort;   /* ... over a master abort where nothing decodes */
 };
 
 /* ---- PAM ---- */
@@ -141,6 +144,38 @@ static void i440fx_update_memory(I440FXState *s)
     mem_transaction_commit();
 }
 
+/* ---- the VGA window ---- */
+
+/* A PCI access nobody claims ends in a master abort: all ones. Without
+ * this the RAM under the window would show through the empty PCI space. */
+static uint64_t pci_abort_read(void *opaque, hwaddr addr, unsigned size)
+{
+    log_guest_error("i440fx: master abort reading 0x%x\n", (unsigned)(SMRAM_VGA_BASE + addr));
+    return ~0ull;
+}
+
+static void pci_abort_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    log_guest_error("i440fx: master abort writing 0x%x\n", (unsigned)(SMRAM_VGA_BASE + addr));
+}
+
+static const IoOps pci_abort_ops = {
+    .read = pci_abort_read,
+    .write = pci_abort_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8, .unaligned = true },
+    .impl = { .min_access_size = 1, .max_access_size = 8, .unaligned = true },
+};
+
+static void i440fx_vga_window_init(I440FXState *s)
+{
+    mr_init_container(&s->smram_vga, "smram-region", SMRAM_VGA_SIZE);
+    mr_init_alias(&s->smram_pci, "smram-pci", s->pci_mem, SMRAM_VGA_BASE, SMRAM_VGA_SIZE);
+    mr_init_io(&s->smram_abort, "pci-master-abort", SMRAM_VGA_SIZE, &pci_abort_ops, s);
+    mr_add_subregion_overlap(&s->smram_vga, 0, &s->smram_pci, 1);
+    mr_add_subregion_overlap(&s->smram_vga, 0, &s->smram_abort, 0);
+    mr_add_subregion_overlap(&mr_system, SMRAM_VGA_BASE, &s->smram_vga, 1);
+}
+
 /* ---- config space ---- */
 
 static void i440fx_smram_set_wmask(I440FXState *s)
@@ -196,8 +231,7 @@ static bool i440fx_realize(PCIDevice *d, Error **errp)
     pam_segment_init(s, &s->pam[0], PAM_BIOS_BASE, 0x10000);
     for (int i = 1; i < PAM_SEGMENTS; i++)
         pam_segment_init(s, &s->pam[i], PAM_EXP_BASE + (i - 1) * PAM_EXP_SIZE, PAM_EXP_SIZE);
-    mr_init_alias(&s->smram_vga, "smram-region", s->pci_mem, SMRAM_VGA_BASE, SMRAM_VGA_SIZE);
-    mr_add_subregion_overlap(&mr_system, SMRAM_VGA_BASE, &s->smram_vga, 1);
+    i440fx_vga_window_init(s);
     mem_transaction_commit();
     i440fx_reset(d);
     return true;

@@ -205,8 +205,7 @@ static void pci_config_init(PCIDevice *d, const PCIDeviceClass *pc)
                  pc->subsystem_vendor_id ? pc->subsystem_id : PCI_SUBDEVICE_ID_QEMU);
 
     pci_set_word(d->wmask + PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-                                             PCI_COMMAND_PARITY | PCI_COMMAND_SERR |
-                                             PCI_COMMAND_INTX_DISABLE);
+                                             PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE);
     d->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
     d->wmask[PCI_INTERRUPT_LINE] = 0xff;
     memset(d->wmask + PCI_CONFIG_HEADER_SIZE, 0xff,

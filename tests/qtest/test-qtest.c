@@ -82,7 +82,8 @@ static void test_memory(bool have_ram)
 
 static void test_clock(void)
 {
-    int64_t t0 = clock_step(1000), t;
+    int64_t t0 = clock_step(1000), t = 0, deadline;
+    uint8_t iir = 0;
     char want[64];
 
     qt_ok(t0 >= 1000, "clock_step 1000 reports the new time");
@@ -98,9 +99,16 @@ static void test_clock(void)
     outb(0x3fa, 0xc7); /* FIFOs on, trigger level 14 */
     outb(0x3f9, 0x01); /* IER: received data (and timeout) */
     outb(0x3f8, 'x');
-    t = clock_step_next();
-    qt_eq(t, t0 + 2000 + 4 * 1041666, "clock_step without NS stops at the next deadline");
-    qt_eq(inb(0x3fa), 0xcc, "the timer ran at that deadline");
+    /* Other devices' timers may come first: walk the deadlines. */
+    deadline = t0 + 2000 + 4 * 1041666;
+    for (int i = 0; i < 10000; i++) {
+        t = clock_step_next();
+        iir = inb(0x3fa);
+        if (t >= deadline || iir == 0xcc)
+            break;
+    }
+    qt_eq(t, deadline, "clock_step without NS stops exactly at the UART's deadline");
+    qt_eq(iir, 0xcc, "the timer ran at that deadline");
     inb(0x3f8);
     outb(0x3f9, 0x00);
     outb(0x3fa, 0x00);
@@ -129,7 +137,7 @@ static void test_intercept(void)
 int main(void)
 {
     const char *machine = qtest_isa_machine();
-    bool have_ram = strstr(machine, "none") == NULL;
+    bool have_ram = strstr(machine, "-M none") == NULL;
     char args[512];
 
     if (qtest_is_qemu()) {
