@@ -299,7 +299,7 @@ OP(p_pmovmskb)
 {
     uint64_t m = 0;
 
-    for (unsigned i = 0; i < width; i++)
+    for (unsigned i = 0; i < width && i < sizeof(s->b); i++)
         m |= (uint64_t)(s->b[i] >> 7) << i;
     d->q[0] = m;
 }
