@@ -710,7 +710,7 @@ static void test_faults(void)
         { 5, 0x1e, 1, "FSTP m64" },
     };
 
-    for (unsigned c = 0; c < ARRAY_SIZE(cases); c++) {
+    for (volatile unsigned c = 0; c < ARRAY_SIZE(cases); c++) {
         volatile bool unchanged = true;
         for (volatile unsigned k = 1; k <= cases[c].accesses; k++) {
             X87State s = base_state(), t = s;
