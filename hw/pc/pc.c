@@ -3,8 +3,8 @@
  * The "pc" machine: QEMU's Standard PC (i440FX + PIIX, 1996).
  *
  * Wiring only; every chip is its own device. Interrupts follow QEMU's PC:
- * 24 GSI lines, GSI n < 16 driving 8259 input n and every GSI driving
- * IOAPIC input n; the ISA bus's IRQ n is GSI n, and the PIIX3 routes PCI
+ * 24 GSI lines, GSI n < 16 driving 8259 input n (but the cascade, 2) and
+ * every GSI driving IOAPIC input n; the ISA bus's IRQ n is GSI n, and the PIIX3 routes PCI
  * PIRQs onto ISA IRQs. The master 8259's INT goes to LINT0 of the local
  * APICs (the CPU's INTR pin when no APIC is built), and the CPU's
  * interrupt acknowledge runs the APIC's (or the 8259's) INTA. The HPET,
@@ -14,7 +14,7 @@
  * Devices in QEMU's order: CPUs, memory map, PCI host and ISA bridge,
  * interrupt controllers, RTC (with the CMOS bytes), PIT and port 0x61,
  * HPET, i8042, port 0x92, COM1-4 from -serial, fw_cfg, the ACPI PM
- * function. Under qtest the same board is built; the core does not run
+ * function, then the ACPI and SMBIOS tables for the firmware. Under qtest the same board is built; the core does not run
  * the CPUs. Reference: QEMU's hw/i386/pc_piix.c pc_init1() and
  * hw/i386/pc.c.
  */
@@ -49,8 +49,6 @@
 #pragma weak hpet_create
 #pragma weak piix4_pm_create
 
-#define PC_MACHINE_NAME "pc-i440fx-7.2"
-
 static PCMachineState *pc_current;
 
 PCMachineState *pc_machine(void)
@@ -67,11 +65,13 @@ IrqLine *pc_gsi(int n)
 
 /* ---- interrupt wiring ---- */
 
+/* GSI 2 does not reach the 8259: its IR2 is the cascade (the IOAPIC's
+ * input 0 takes the timer through redirection entry 2 instead). */
 static void pc_gsi_handler(void *opaque, int n, int level)
 {
     PCMachineState *pcms = opaque;
 
-    if (n < 16 && pcms->pic_in)
+    if (n < 16 && n != 2 && pcms->pic_in)
         irq_set(pcms->pic_in[n], level);
     irq_set(pcms->ioapic_in[n], level);
 }
@@ -193,7 +193,7 @@ static void pc_timers_init(PCMachineState *pcms)
     pcms->rtc = pc_isa_create(TYPE_MC146818_RTC, NULL, NULL);
     pit = pc_isa_create(TYPE_PIT, NULL, NULL);
     pc_isa_create(TYPE_PCSPK, NULL, NULL);
-    if (hpet_create) {
+    if (hpet_create && !pcms->ms->no_hpet) {
         pcms->hpet = hpet_create(pcms->gsi);
         if (pit)
             device_connect_gpio_out(pit, 0, device_gpio_in(pcms->hpet, HPET_IN_PIT));
@@ -258,6 +258,7 @@ static void pc_init(MachineState *ms)
     pc_fw_cfg_init(pcms);
     if (piix4_pm_create)
         piix4_pm_create(pcms->pci_bus, PCI_DEVFN(1, 3), pcms->gsi[9], NULL);
+    pc_firmware_tables_init(pcms, piix4_pm_create != NULL);
 }
 
 /* -boot once=: the first boot uses it, later resets the normal order. */

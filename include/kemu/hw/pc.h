@@ -20,6 +20,7 @@
 #include "kemu/isa.h"
 #include "kemu/machine.h"
 
+#define PC_MACHINE_NAME "pc-i440fx-7.2"
 #define PC_GSI_COUNT 24          /* IOAPIC inputs */
 #define PC_MAX_CPUS 255
 #define PC_LOWMEM_DEFAULT 0xe0000000ULL  /* max RAM below 4 GiB (3.5 GiB) */
@@ -93,5 +94,7 @@ void pc_e820_publish(PCMachineState *pcms); /* (re)write "etc/e820" */
 void pc_cmos_init(PCMachineState *pcms);
 void pc_cmos_set_boot_order(PCMachineState *pcms, const char *order);
 void pc_fw_cfg_init(PCMachineState *pcms);
+/* ACPI tables (only with the PIIX4 PM function) and SMBIOS, into fw_cfg. */
+void pc_firmware_tables_init(PCMachineState *pcms, bool have_pm);
 
 #endif
