@@ -155,7 +155,8 @@ static inline void *x86_rmw_ptr(CPUX86State *env, uint64_t lin, unsigned size)
         return p;
     x86_tlb_fill(env, lin, ACC_WRITE, env->mmu_idx, true);
     if (((lin + size - 1) ^ lin) & TLB_PAGE_MASK)
-        x86_tlb_fill(env, (lin + size - 1) & env->lin_mask, ACC_WRITE, env->mmu_idx, true);
+        x86_tlb_fill(env, (lin + size - 1) & env->lin_mask & TLB_PAGE_MASK, ACC_WRITE,
+                     env->mmu_idx, true);
     return tlb_hit(env, lin, size, ACC_WRITE, env->mmu_idx);
 }
 

@@ -96,8 +96,7 @@ uint64_t x86_tsc_read(CPUX86State *env)
     if (vclock_mode() == VCLOCK_ICOUNT) {
         int64_t done = env->icount;
 
-        if (env->cur_block)
-            done += env->cur_insn - env->cur_block->insns;
+        done += x86_block_progress(env);
         ns += done << vclock_icount_shift();
     }
     return (uint64_t)ns + env->tsc_offset;
@@ -134,7 +133,9 @@ void x86_cpu_do_reset(CPUX86State *env)
     env->exc_pending_first = -1;
     env->test_vec = env->test_err = -1;
     env->exc.vector = -1;
-    env->parent.halted = false;
+    /* Application processors wait for a start-up IPI. */
+    env->wait_sipi = env->parent.index != 0;
+    env->parent.halted = env->wait_sipi;
     env->parent.interrupt_request = 0;
     env->mxcsr = 0x1f80;
     memset(env->xmm, 0, sizeof(env->xmm));
@@ -147,6 +148,53 @@ void x86_cpu_do_reset(CPUX86State *env)
         log_printf("CPU Reset (CPU %d)\n", env->parent.index);
         x86_cpu_dump_state(&env->parent, log_file());
     }
+}
+
+/* INIT (SDM 9.1, table 9-1): like RESET, but the x87/SSE state, MTRRs,
+ * PAT and the other MSRs are kept. Every CPU but the BSP then waits for a
+ * start-up IPI. */
+void x86_cpu_init(CPUX86State *env)
+{
+    X87State fpu = env->fpu;
+    uint8_t xmm[16][16];
+    uint32_t mxcsr = env->mxcsr;
+    uint64_t mtrr_def = env->mtrr_def_type, pat = env->pat, tsc = env->tsc_offset;
+    uint64_t fixed[11], vb[MSR_MTRR_VAR_COUNT], vm[MSR_MTRR_VAR_COUNT];
+    uint32_t pending = env->parent.interrupt_request & ~CPU_INTERRUPT_INIT;
+    bool wait;
+
+    memcpy(xmm, env->xmm, sizeof(xmm));
+    memcpy(fixed, env->mtrr_fixed, sizeof(fixed));
+    memcpy(vb, env->mtrr_var_base, sizeof(vb));
+    memcpy(vm, env->mtrr_var_mask, sizeof(vm));
+    x86_cpu_do_reset(env);
+    env->parent.interrupt_request = pending; /* a start-up IPI may already wait */
+    env->fpu = fpu;
+    memcpy(env->xmm, xmm, sizeof(xmm));
+    env->mxcsr = mxcsr;
+    env->mtrr_def_type = mtrr_def;
+    env->pat = pat;
+    env->tsc_offset = tsc;
+    memcpy(env->mtrr_fixed, fixed, sizeof(fixed));
+    memcpy(env->mtrr_var_base, vb, sizeof(vb));
+    memcpy(env->mtrr_var_mask, vm, sizeof(vm));
+    wait = env->apic && env->apic->init ? env->apic->init(env->apic_opaque)
+                                        : env->parent.index != 0;
+    env->wait_sipi = wait;
+    env->parent.halted = wait;
+}
+
+/* Start-up IPI: CS = vector << 8, IP = 0, running. */
+void x86_cpu_sipi(CPUX86State *env)
+{
+    int v = env->apic && env->apic->sipi ? env->apic->sipi(env->apic_opaque) : -1;
+
+    if (!env->wait_sipi || v < 0)
+        return;
+    env->wait_sipi = false;
+    env->parent.halted = false;
+    x86_seg_set_cache(env, R_CS, v << 8, (uint64_t)v << 12, 0xffff, env->segs[R_CS].flags);
+    env->rip = 0;
 }
 
 static void x86_cpu_reset_op(CPUState *cs)
@@ -213,7 +261,6 @@ void x86_cpu_set_a20(X86CPU *cpu, bool enabled)
         return;
     cpu->a20_mask = mask;
     x86_tlb_flush(cpu, true);
-    cpu->block_break = 1;
 }
 
 void x86_cpu_set_apic(X86CPU *cpu, const X86ApicOps *ops, void *opaque)

@@ -326,8 +326,13 @@ struct X86CPU {
     X86CodeCache *cc;
     void *jmp_cache;                 /* X86Block *[JC_SIZE], by linear pc */
     X86Block *cur_block;
-    const DecodedInsn *cur_insn;
-    volatile int block_break;        /* stop the current block after this insn */
+    uint64_t block_rip;              /* rip at the start of cur_block */
+    DecodedInsn *patched_insn;       /* temporary terminator of a partly run block */
+    int chain_depth;                 /* blocks chained since the loop looked */
+    bool chain_off;                  /* -d exec/cpu: every block through the loop */
+    bool block_done;                 /* cur_block's terminator has accounted it */
+    X86Handler *patched_fn;
+    const DecodedInsn *cur_insn;     /* unused by the core (test harnesses) */
 
     /* Exceptions */
     sigjmp_buf jmpbuf;
@@ -336,6 +341,9 @@ struct X86CPU {
     bool in_delivery;
     int64_t icount;                  /* retired instructions in this exec() */
     int64_t budget;
+
+    bool wait_sipi;                  /* halted until a start-up IPI */
+    uint64_t tsc_deadline;           /* IA32_TSC_DEADLINE */
 
     /* Test hooks (x86-test-api.h) */
     bool test_trap;                  /* stop at exceptions instead of delivering */
@@ -377,6 +385,39 @@ static inline uint32_t x86_eflags(const CPUX86State *env)
 {
     return env->eflags | x86_cc_compute(env);
 }
+/* x86_cond with the common cases (after CMP/SUB and the logic
+ * instructions) inline; meant for a constant cc. */
+static inline __attribute__((always_inline)) bool x86_cond_inline(const CPUX86State *env, int cc)
+{
+    uint32_t op = env->cc_op;
+    int s = op & 3, bits = 8 << s;
+    uint64_t m = s == 3 ? ~0ULL : (1ULL << bits) - 1, dst = env->cc_dst, src = env->cc_src, a;
+    bool r;
+
+    if ((op & ~3) == CC_OP_SUB && (cc >> 1) != 0 && (cc >> 1) != 5) {
+        a = (dst + src) & m;
+        switch (cc >> 1) {
+        case 1: r = a < src; break;
+        case 2: r = (dst & m) == 0; break;
+        case 3: r = a <= src; break;
+        case 4: r = (dst >> (bits - 1)) & 1; break;
+        case 6: r = (int64_t)(a << (64 - bits)) < (int64_t)(src << (64 - bits)); break;
+        default: r = (int64_t)(a << (64 - bits)) <= (int64_t)(src << (64 - bits)); break;
+        }
+        return r ^ (cc & 1);
+    }
+    if ((op & ~3) == CC_OP_LOGIC && (cc >> 1) != 5) {
+        switch (cc >> 1) {
+        case 0: case 1: r = false; break;
+        case 2: case 3: r = (dst & m) == 0; break;
+        case 4: case 6: r = (dst >> (bits - 1)) & 1; break;
+        default: r = (dst & m) == 0 || ((dst >> (bits - 1)) & 1); break;
+        }
+        return r ^ (cc & 1);
+    }
+    return x86_cond(env, cc);
+}
+
 /* Load EFLAGS bits selected by mask (arithmetic bits go into cc_src). */
 void x86_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
 /* Make the lazy flags concrete (CC_OP_EFLAGS). */
@@ -396,6 +437,8 @@ void x86_update_cr4(CPUX86State *env, uint64_t val);
 void x86_update_cr3(CPUX86State *env, uint64_t val);
 void x86_update_efer(CPUX86State *env, uint64_t val);
 void x86_cpu_do_reset(CPUX86State *env);
+void x86_cpu_init(CPUX86State *env);
+void x86_cpu_sipi(CPUX86State *env);
 uint64_t x86_tsc_read(CPUX86State *env);
 
 /* ---- excp.c: exceptions and interrupts ---- */
@@ -463,6 +506,7 @@ void x86_code_flush(CPUX86State *env);
 void x86_jmp_cache_flush(CPUX86State *env);
 void x86_jmp_cache_flush_page(CPUX86State *env, uint64_t lin);
 int64_t x86_cpu_exec(CPUState *cs, int64_t budget);
+int x86_block_progress(const CPUX86State *env);
 bool x86_cpu_has_work(CPUState *cs);
 
 /* ---- msr.c / cpuid.c ---- */

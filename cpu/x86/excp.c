@@ -45,7 +45,8 @@ KEMU_NORETURN void x86_exit_loop(CPUX86State *env)
 {
     env->exc.vector = -1;
     if (env->cur_block) {
-        env->icount += env->cur_insn - env->cur_block->insns + 1;
+        if (!env->block_done)
+            env->icount += x86_block_progress(env);
         env->cur_block = NULL;
     }
     siglongjmp(env->jmpbuf, 1);

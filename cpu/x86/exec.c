@@ -87,8 +87,13 @@ static inline unsigned jc_hash(uint64_t pc)
     return (((pc >> TLB_PAGE_BITS) << 6) | ((pc ^ (pc >> 6)) & 63)) & (JC_SIZE - 1);
 }
 
+/* Bumped whenever a linear-to-code mapping may have changed: cached block
+ * successors from before are stale. */
+static uint64_t chain_gen = 1;
+
 void x86_jmp_cache_flush(CPUX86State *env)
 {
+    chain_gen++;
     X86Block **jc = (X86Block **)env->jmp_cache;
 
     if (jc)
@@ -97,6 +102,7 @@ void x86_jmp_cache_flush(CPUX86State *env)
 
 void x86_jmp_cache_flush_page(CPUX86State *env, uint64_t lin)
 {
+    chain_gen++;
     X86Block **jc = (X86Block **)env->jmp_cache;
     unsigned start = jc_hash(lin & TLB_PAGE_MASK);
 
@@ -158,6 +164,40 @@ static void page_unlink(X86Block *b, int k)
     }
 }
 
+/* Instructions of the current block completed before rip (the start of the
+ * executing instruction, or the resume point after x86_exit_loop). */
+int x86_block_progress(const CPUX86State *env)
+{
+    const X86Block *b = env->cur_block;
+    uint64_t off, sum = 0;
+
+    if (!b)
+        return 0;
+    off = env->rip - env->block_rip;
+    for (int i = 0; i < b->ninsns; i++) {
+        if (sum == off)
+            return i;
+        sum += b->insns[i].len;
+    }
+    return sum == off ? b->ninsns : 0;
+}
+
+static void block_end(CPUX86State *env, const DecodedInsn *d);
+
+static void op_stop(CPUX86State *env, const DecodedInsn *d)
+{
+    x86_exit_loop(env);
+}
+
+/* A store of the executing instruction changed the code of its own block:
+ * the instructions after it must not run from the stale decode. The block
+ * is invalid from now on, so its remaining entries are turned into stops. */
+static void block_stop_after_current(CPUX86State *env, X86Block *b)
+{
+    for (int i = x86_block_progress(env) + 1; i < b->ninsns; i++)
+        b->insns[i].fn = op_stop;
+}
+
 static void block_invalidate(X86Block *b)
 {
     unsigned h = block_hash(b->host, b->hflags);
@@ -177,7 +217,7 @@ static void block_invalidate(X86Block *b)
         CPUX86State *e = (CPUX86State *)cs;
 
         if (e->cur_block == b)
-            e->block_break = 1;
+            block_stop_after_current(e, b);
     }
 }
 
@@ -290,7 +330,14 @@ static int block_decode(CPUX86State *env, uint64_t pc, uint32_t key, const uint8
     return n;
 }
 
-static uint8_t scratch_block[sizeof(X86Block) + sizeof(DecodedInsn)] __attribute__((aligned(16)));
+static uint8_t scratch_block[sizeof(X86Block) + 2 * sizeof(DecodedInsn)] __attribute__((aligned(16)));
+
+static void terminate(DecodedInsn *d, X86Block *b)
+{
+    memset(d, 0, sizeof(*d));
+    d->fn = block_end;
+    d->imm = (uintptr_t)b;
+}
 
 static X86Block *block_new(CPUX86State *env, uint64_t pc, uint32_t key, const CodeLoc *loc)
 {
@@ -312,12 +359,13 @@ static X86Block *block_new(CPUX86State *env, uint64_t pc, uint32_t key, const Co
         b->ninsns = 1;
         b->size = decode_buf[0].len;
         b->insns[0] = decode_buf[0];
+        terminate(&b->insns[1], NULL);
         return b;
     }
-    b = arena_alloc(sizeof(X86Block) + n * sizeof(DecodedInsn));
+    b = arena_alloc(sizeof(X86Block) + (n + 1) * sizeof(DecodedInsn));
     if (!b) {
         x86_code_flush(env);
-        b = arena_alloc(sizeof(X86Block) + n * sizeof(DecodedInsn));
+        b = arena_alloc(sizeof(X86Block) + (n + 1) * sizeof(DecodedInsn));
         assert(b); /* an empty arena always holds one block */
     }
     memset(b, 0, sizeof(*b));
@@ -335,6 +383,7 @@ static X86Block *block_new(CPUX86State *env, uint64_t pc, uint32_t key, const Co
         b->mr_page[1] = loc2.mr_off & TLB_PAGE_MASK;
     }
     memcpy(b->insns, decode_buf, n * sizeof(DecodedInsn));
+    terminate(&b->insns[n], b);
     {
         unsigned h = block_hash(b->host, key);
 
@@ -385,19 +434,98 @@ static inline X86Block *block_lookup(CPUX86State *env)
 
 /* ---- running ---- */
 
+/* ---- chaining ---- */
+
+#define CHAIN_MAX 64     /* blocks run back to back before the loop looks again */
+
+static X86Block *chain_find(CPUX86State *env, X86Block *prev, uint64_t pc, uint32_t key)
+{
+    X86Block **jc = (X86Block **)env->jmp_cache;
+    X86Block *b;
+    int k;
+
+    for (k = 0; k < 2; k++) {
+        b = prev->succ[k].blk;
+        if (b && prev->succ[k].gen == chain_gen && b->pc == pc && b->hflags == key && b->valid)
+            return b;
+    }
+    b = jc[jc_hash(pc)];
+    if (!b || b->pc != pc || b->hflags != key || !b->valid)
+        return NULL;
+    k = prev->succ[0].blk && prev->succ[0].gen == chain_gen;
+    prev->succ[k].blk = b;
+    prev->succ[k].gen = chain_gen;
+    return b;
+}
+
+/*
+ * The entry after a block's last instruction: account the block, and unless
+ * something needs the exec loop (an interrupt or exit request, the end of
+ * the budget, TF, the interrupt shadow, logging, a long chain), go straight
+ * on with the next block. rip is already committed. The terminator of an
+ * uncached block has no block and just returns.
+ */
+static void block_end(CPUX86State *env, const DecodedInsn *d)
+{
+    X86Block *b = (X86Block *)(uintptr_t)d->imm, *n;
+    CPUState *cs = &env->parent;
+    uint64_t pc;
+    uint32_t key, req;
+
+    if (!b)
+        return;
+    env->icount += b->ninsns;
+    env->block_done = true;
+    req = cs->interrupt_request;
+    if (unlikely(++env->chain_depth >= CHAIN_MAX || cs->exit_request || cs->halted ||
+                 (req & ~CPU_INTERRUPT_HARD) || ((req & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK)) ||
+                 env->icount >= env->budget || (env->hflags & HF_INHIBIT_IRQ) ||
+                 (env->eflags & TF_MASK) || env->chain_off))
+        return;
+    pc = (env->segs[R_CS].base + env->rip) & env->lin_mask;
+    key = env->hflags & HF_KEY_MASK;
+    n = chain_find(env, b, pc, key);
+    if (!n || env->icount + n->ninsns > env->budget)
+        return;
+    env->cur_block = n;
+    env->block_rip = env->rip;
+    env->block_done = false;
+    NEXT_RIP(env) = env->rip + n->insns[0].len;
+    n->insns[0].fn(env, n->insns);
+}
+
+/* Temporary end of a partly run block. */
+static void partial_end(CPUX86State *env, const DecodedInsn *d)
+{
+}
+
+static void unpatch(CPUX86State *env)
+{
+    env->patched_insn->fn = env->patched_fn;
+    env->patched_insn = NULL;
+}
+
+/* Run the first n instructions of b. The handlers call each other (see
+ * X86_NEXT); running fewer than all of them moves the terminator. */
 static inline void block_run(CPUX86State *env, X86Block *b, int n)
 {
-    const DecodedInsn *d = b->insns, *end = d + n;
+    DecodedInsn *stop = &b->insns[n];
 
     env->cur_block = b;
-    env->block_break = 0;
-    do {
-        env->cur_insn = d;
-        NEXT_RIP(env) = env->rip + d->len;
-        d->fn(env, d);
-        env->rip = NEXT_RIP(env);
-    } while (++d < end && !env->block_break);
-    env->icount += d - b->insns;
+    env->block_rip = env->rip;
+    if (unlikely(n < b->ninsns)) {
+        env->patched_insn = stop;
+        env->patched_fn = stop->fn;
+        stop->fn = partial_end;
+    }
+    env->chain_depth = 0;
+    env->block_done = false;
+    NEXT_RIP(env) = env->rip + b->insns[0].len;
+    b->insns[0].fn(env, b->insns);
+    if (unlikely(env->patched_insn)) {
+        unpatch(env);
+        env->icount += n;
+    }
     env->cur_block = NULL;
 }
 
@@ -407,9 +535,21 @@ static bool handle_interrupts(CPUX86State *env)
     CPUState *cs = &env->parent;
     uint32_t req = cs->interrupt_request;
 
-    if (req & (CPU_INTERRUPT_SMI | CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI)) {
-        log_unimp("x86: SMI/INIT/SIPI not implemented (request %#x)\n", req);
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_SMI | CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI);
+    if (req & CPU_INTERRUPT_INIT) {
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_INIT);
+        x86_cpu_init(env);
+        return true;
+    }
+    if (req & CPU_INTERRUPT_SIPI) {
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_SIPI);
+        x86_cpu_sipi(env);
+        return true;
+    }
+    if (env->wait_sipi)
+        return false;
+    if (req & CPU_INTERRUPT_SMI) {
+        log_unimp("x86: SMI not implemented\n");
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_SMI);
     }
     if (req & (CPU_INTERRUPT_POLL | CPU_INTERRUPT_TPR))
         cpu_reset_interrupt(cs, CPU_INTERRUPT_POLL | CPU_INTERRUPT_TPR);
@@ -441,6 +581,8 @@ bool x86_cpu_has_work(CPUState *cs)
     CPUX86State *env = (CPUX86State *)cs;
     uint32_t req = cs->interrupt_request;
 
+    if (env->wait_sipi)
+        return req & (CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI);
     return ((req & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK)) ||
            ((req & CPU_INTERRUPT_NMI) && !(env->hflags & HF_NMI_BLOCK)) ||
            (req & (CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI | CPU_INTERRUPT_SMI));
@@ -455,38 +597,52 @@ static void log_exec(CPUX86State *env, X86Block *b)
                    env->parent.index, (void *)b, env->segs[R_CS].base, b->pc, b->hflags, 0);
 }
 
+/* One block with the rare cases: logging, the interrupt shadow, TF, the end
+ * of the budget. */
+static void block_run_special(CPUX86State *env, X86Block *b)
+{
+    int64_t left = env->budget - env->icount;
+    int n = b->ninsns < left ? b->ninsns : (int)left;
+
+    if (unlikely(log_mask & (LOG_EXEC | LOG_CPU)))
+        log_exec(env, b);
+    if ((env->hflags & HF_INHIBIT_IRQ) || (env->eflags & TF_MASK)) {
+        bool tf = env->eflags & TF_MASK;
+
+        block_run(env, b, 1);
+        env->hflags &= ~HF_INHIBIT_IRQ;
+        if (tf) {
+            env->dr[6] |= 0x4000; /* BS */
+            x86_do_interrupt(env, EXCP_DB, false, -1, env->rip, false);
+        }
+        return;
+    }
+    block_run(env, b, n);
+}
+
 static void exec_loop(CPUX86State *env)
 {
     CPUState *cs = &env->parent;
+    bool logging = log_mask & (LOG_EXEC | LOG_CPU);
 
     for (;;) {
         X86Block *b;
-        int64_t left;
-        int n;
 
-        if (unlikely(cs->interrupt_request))
-            handle_interrupts(env);
-        if (cs->halted || cs->exit_request)
-            return;
-        left = env->budget - env->icount;
-        if (left <= 0)
+        if (unlikely(cs->interrupt_request | cs->exit_request | cs->halted)) {
+            if (cs->interrupt_request)
+                handle_interrupts(env);
+            if (cs->halted || cs->exit_request)
+                return;
+        }
+        if (env->icount >= env->budget)
             return;
         b = block_lookup(env);
-        if (unlikely(log_mask & (LOG_EXEC | LOG_CPU)))
-            log_exec(env, b);
-        n = b->ninsns < left ? b->ninsns : (int)left;
-        if (unlikely(env->hflags & HF_INHIBIT_IRQ) || unlikely(env->eflags & TF_MASK)) {
-            bool tf = env->eflags & TF_MASK;
-
-            block_run(env, b, 1);
-            env->hflags &= ~HF_INHIBIT_IRQ;
-            if (tf) {
-                env->dr[6] |= 0x4000; /* BS */
-                x86_do_interrupt(env, EXCP_DB, false, -1, env->rip, false);
-            }
+        if (unlikely(logging | (env->hflags & HF_INHIBIT_IRQ) | (env->eflags & TF_MASK) |
+                     (env->icount + b->ninsns > env->budget))) {
+            block_run_special(env, b);
             continue;
         }
-        block_run(env, b, n);
+        block_run(env, b, b->ninsns);
     }
 }
 
@@ -497,9 +653,15 @@ int64_t x86_cpu_exec(CPUState *cs, int64_t budget)
     env->icount = 0;
     env->budget = budget;
     cs->exit_request = 0;
+    if (env->apic && env->apic->cpu_enter)
+        env->apic->cpu_enter(env->apic_opaque);
+    env->chain_off = log_mask & (LOG_EXEC | LOG_CPU);
     if (sigsetjmp(env->jmpbuf, 0)) {
+        if (env->patched_insn)
+            unpatch(env);
         if (env->cur_block) {
-            env->icount += env->cur_insn - env->cur_block->insns;
+            if (!env->block_done)
+                env->icount += x86_block_progress(env);
             env->cur_block = NULL;
         }
         env->hflags &= ~HF_INHIBIT_IRQ;

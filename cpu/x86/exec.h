@@ -30,7 +30,13 @@ struct X86Block {
     hwaddr mr_page[2];
     X86Block *hash_next;
     X86Block *page_next[2];
-    DecodedInsn insns[];
+    /* Successors seen at run time, valid while chain_gen matches (see
+     * block_end in exec.c) */
+    struct {
+        X86Block *blk;
+        uint64_t gen;
+    } succ[2];
+    DecodedInsn insns[];   /* ninsns entries, then a terminator */
 };
 
 /* Invalidate the blocks overlapping [offset, offset+len) of mr. */

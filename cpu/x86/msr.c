@@ -18,6 +18,7 @@ enum {
     MSR_APIC_BASE = 0x1b,
     MSR_FEATURE_CONTROL = 0x3a,
     MSR_TSC_ADJUST = 0x3b,
+    MSR_TSC_DEADLINE = 0x6e0,
     MSR_BIOS_SIGN_ID = 0x8b,
     MSR_MTRRCAP = 0xfe,
     MSR_SYSENTER_CS = 0x174,
@@ -139,6 +140,9 @@ bool x86_msr_read(CPUX86State *env, uint32_t msr, uint64_t *val)
     case MSR_MTRRCAP:
         *val = MTRRCAP_VALUE;
         return true;
+    case MSR_TSC_DEADLINE:
+        *val = env->tsc_deadline;
+        return true;
     case MSR_MCG_CAP:
         *val = MCG_CAP_VALUE;
         return true;
@@ -211,6 +215,12 @@ bool x86_msr_write(CPUX86State *env, uint32_t msr, uint64_t val)
     case MSR_MTRRCAP:
     case MSR_MCG_CAP:
         return false;
+    case MSR_TSC_DEADLINE:
+        env->tsc_deadline = val;
+        if (env->apic && env->apic->set_tsc_deadline)
+            env->apic->set_tsc_deadline(env->apic_opaque,
+                                        val ? (int64_t)(val - env->tsc_offset) : -1);
+        return true;
     case MSR_FEATURE_CONTROL:
     case MSR_BIOS_SIGN_ID:
         return true;

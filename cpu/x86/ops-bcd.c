@@ -24,10 +24,7 @@ static HANDLER(daa)
         f |= CC_C;
     }
     *REGP8(env, 0) = al;
-    f = (f & (CC_C | CC_A)) | flags_szp(al, 0);
-    /* OF: host sets it as for the addition of the adjustment (signed overflow) */
-    if (!(old & 0x80) && (al & 0x80))
-        f |= CC_O;
+    f = (f & (CC_C | CC_A)) | flags_szp(al, 0); /* OF undefined: the host clears it */
     set_flags_eager(env, f);
 }
 X86_GEN1(hs_daa, daa);
@@ -50,9 +47,7 @@ static HANDLER(das)
         f |= CC_C;
     }
     *REGP8(env, 0) = al;
-    f = (f & (CC_C | CC_A)) | flags_szp(al, 0);
-    if ((old & 0x80) && !(al & 0x80))
-        f |= CC_O;
+    f = (f & (CC_C | CC_A)) | flags_szp(al, 0); /* OF undefined: the host clears it */
     set_flags_eager(env, f);
 }
 X86_GEN1(hs_das, das);
@@ -62,21 +57,12 @@ static void ascii_adjust(CPUX86State *env, bool sub)
     uint32_t f = x86_cc_compute(env);
     uint16_t ax = env->regs[R_EAX];
     bool adj = (ax & 0xf) > 9 || (f & CC_A);
-    uint8_t al = ax, ah = ax >> 8;
 
-    if (adj) {
-        if (sub) {
-            al -= 6;
-            ah -= 1;
-        } else {
-            al += 6;
-            ah += 1;
-        }
-        ax = ((ax + (sub ? -0x106 : 0x106)) & 0xff00) | (al & 0x0f);
-        (void)ah;
-    } else {
+    /* AX +/- 0x106 (the carry into AH as the 286 and later do it), AL & 0x0F */
+    if (adj)
+        ax = ((ax + (sub ? -0x106 : 0x106)) & 0xff0f);
+    else
         ax &= 0xff0f;
-    }
     reg_write(env, 0, 1, ax);
     f = flags_szp(ax & 0xff, 0) | (adj ? CC_A | CC_C : 0);
     set_flags_eager(env, f);
@@ -108,9 +94,12 @@ X86_GEN1(hs_aam, aam);
 static HANDLER(aad)
 {
     uint8_t base = d->imm, al = env->regs[R_EAX], ah = env->regs[R_EAX] >> 8;
-    uint8_t r = al + ah * base;
+    uint8_t t = ah * base, r = al + t;
 
     reg_write(env, 0, 1, r);
-    set_flags_eager(env, flags_szp(r, 0));
+    /* The host sets all six flags as for the byte addition AL + AH * imm8. */
+    env->cc_op = CC_OP_ADD;
+    env->cc_src = t;
+    env->cc_dst = r;
 }
 X86_GEN1(hs_aad, aad);

@@ -77,6 +77,13 @@ BT_OP(btc, BT_COMP);
 
 /* ---- bit scans and counts ---- */
 
+/* BSF/BSR flags on the host: ZF for a zero source, PF from the result (set
+ * for a zero source, whose destination stays unchanged), the others clear. */
+ALWAYS_INLINE uint32_t scan_flags(uint64_t result, bool zero)
+{
+    return (x86_parity_table[result & 0xff]) | (zero ? CC_Z : 0);
+}
+
 ALWAYS_INLINE void bsf_e(CPUX86State *env, const DecodedInsn *d, int sz, bool mem)
 {
     uint64_t v = rm_load(env, d, sz, mem);
@@ -90,11 +97,11 @@ ALWAYS_INLINE void bsf_e(CPUX86State *env, const DecodedInsn *d, int sz, bool me
         return;
     }
     if (v == 0) {
-        set_flags_eager(env, (f & ~CC_Z) | CC_Z);
+        set_flags_eager(env, scan_flags(0, true));
         return;
     }
     reg_write(env, d->reg, sz, __builtin_ctzll(v));
-    set_flags_eager(env, f & ~CC_Z);
+    set_flags_eager(env, scan_flags(__builtin_ctzll(v), false));
 }
 X86_GEN8(hs_bsf, bsf_e);
 
@@ -111,11 +118,11 @@ ALWAYS_INLINE void bsr_e(CPUX86State *env, const DecodedInsn *d, int sz, bool me
         return;
     }
     if (v == 0) {
-        set_flags_eager(env, (f & ~CC_Z) | CC_Z);
+        set_flags_eager(env, scan_flags(0, true));
         return;
     }
     reg_write(env, d->reg, sz, 63 - __builtin_clzll(v));
-    set_flags_eager(env, f & ~CC_Z);
+    set_flags_eager(env, scan_flags(63 - __builtin_clzll(v), false));
 }
 X86_GEN8(hs_bsr, bsr_e);
 

@@ -19,12 +19,16 @@ ALWAYS_INLINE void branch(CPUX86State *env, uint64_t target, int osz)
     NEXT_RIP(env) = target;
 }
 
-ALWAYS_INLINE void jcc(CPUX86State *env, const DecodedInsn *d, int sz)
-{
-    if (x86_cond(env, d->op & 15))
-        branch(env, NEXT_RIP(env) + d->imm, sz);
-}
-X86_GEN4(hs_jcc, jcc);
+/* One handler set per condition, so the condition folds into the code. */
+#define JCC(cc)                                                                                   \
+    ALWAYS_INLINE void jcc_##cc(CPUX86State *env, const DecodedInsn *d, int sz)                  \
+    {                                                                                             \
+        if (x86_cond_inline(env, cc))                                                             \
+            branch(env, NEXT_RIP(env) + d->imm, sz);                                              \
+    }                                                                                             \
+    X86_GEN4(hs_jcc_##cc, jcc_##cc)
+JCC(0); JCC(1); JCC(2); JCC(3); JCC(4); JCC(5); JCC(6); JCC(7);
+JCC(8); JCC(9); JCC(10); JCC(11); JCC(12); JCC(13); JCC(14); JCC(15);
 
 ALWAYS_INLINE void jmp_rel(CPUX86State *env, const DecodedInsn *d, int sz)
 {

@@ -134,7 +134,6 @@ ALWAYS_INLINE void lmsw(CPUX86State *env, const DecodedInsn *d, int sz, bool mem
     v = rm_load(env, d, 1, mem);
     /* PE can be set but not cleared; MP EM TS are loaded. */
     x86_update_cr0(env, (env->cr[0] & ~0xeULL) | (v & 0xf) | (env->cr[0] & CR0_PE));
-    env->block_break = 1;
 }
 X86_GEN8(hs_lmsw, lmsw);
 
@@ -189,7 +188,7 @@ ALWAYS_INLINE void lar_lsl(CPUX86State *env, const DecodedInsn *d, int sz, bool 
     if (lsl)
         reg_write(env, d->reg, sz, x86_desc_limit(lo, hi));
     else
-        reg_write(env, d->reg, sz, hi & 0x00f0ff00);
+        reg_write(env, d->reg, sz, hi & 0x00ffff00); /* limit 19:16 too, as the host */
     set_zf(env, true);
 }
 ALWAYS_INLINE void lar(CPUX86State *env, const DecodedInsn *d, int sz, bool mem)

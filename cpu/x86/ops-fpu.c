@@ -57,7 +57,6 @@ static void fpu_check_pending(CPUX86State *env)
     if (!env->ferr) {
         env->ferr = true;
         irq_raise(env->ferr_irq);
-        env->block_break = 1;
     }
 }
 
@@ -89,7 +88,8 @@ static void probe_store(CPUX86State *env, int seg, uint64_t ea, unsigned size)
     uint64_t lin = x86_lin(env, seg, ea, size, ACC_WRITE);
 
     x86_tlb_fill(env, lin, ACC_WRITE, env->mmu_idx, true);
-    x86_tlb_fill(env, (lin + size - 1) & env->lin_mask, ACC_WRITE, env->mmu_idx, true);
+    x86_tlb_fill(env, (lin + size - 1) & env->lin_mask & TLB_PAGE_MASK, ACC_WRITE, env->mmu_idx,
+                 true);
 }
 
 static HANDLER(esc)
@@ -183,6 +183,10 @@ static HANDLER(mmx)
         (!mem && (info & MMX_I_MEM_ONLY)) || !mmx_features_ok(env, info))
         x86_raise_exception(env, EXCP_UD);
     mmx_prologue(env);
+    /* A store reads its MMX register first: on the host even a faulting
+     * store leaves TOP = 0 (the tags change only when it completes). */
+    if (mem && (info & MMX_I_STORE))
+        env->fpu.fsw &= ~X87_FSW_TOP;
     if (mem) {
         ea = x86_ea(env, d);
         if (info & MMX_I_STORE)
@@ -208,7 +212,7 @@ static HANDLER(mmx)
                 x86_stb(env, d->seg, (di + i) & x86_amask[d->asize], op.result >> (8 * i));
     }
 }
-const HSet hs_mmx = { { { mmx, mmx }, { mmx, mmx }, { mmx, mmx }, { mmx, mmx } } };
+X86_GEN1(hs_mmx, mmx);
 
 static HANDLER(emms)
 {

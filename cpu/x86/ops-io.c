@@ -30,8 +30,6 @@ ALWAYS_INLINE void do_out(CPUX86State *env, int sz, unsigned port)
     log_mask_printf(LOG_IOPORT, "out%c %04x <- %0*" PRIx64 "\n", "bwl"[sz > 2 ? 2 : sz], port,
                     bytes * 2, v);
     as_st(&as_io, port, v, bytes, NULL);
-    /* A device may have raised an interrupt or changed the A20 gate. */
-    env->block_break = 1;
 }
 
 ALWAYS_INLINE void in_i(CPUX86State *env, const DecodedInsn *d, int sz) { do_in(env, sz, d->imm & 0xff); }

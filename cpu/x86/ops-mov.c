@@ -276,19 +276,71 @@ ALWAYS_INLINE void lds(CPUX86State *env, const DecodedInsn *d, int sz) { load_fa
 ALWAYS_INLINE void lss(CPUX86State *env, const DecodedInsn *d, int sz) { load_far(env, d, sz, R_SS); }
 ALWAYS_INLINE void lfs(CPUX86State *env, const DecodedInsn *d, int sz) { load_far(env, d, sz, R_FS); }
 ALWAYS_INLINE void lgs(CPUX86State *env, const DecodedInsn *d, int sz) { load_far(env, d, sz, R_GS); }
-static void les_1(CPUX86State *env, const DecodedInsn *d) { les(env, d, 1); }
-static void les_2(CPUX86State *env, const DecodedInsn *d) { les(env, d, 2); }
-static void lds_1(CPUX86State *env, const DecodedInsn *d) { lds(env, d, 1); }
-static void lds_2(CPUX86State *env, const DecodedInsn *d) { lds(env, d, 2); }
-static void lss_1(CPUX86State *env, const DecodedInsn *d) { lss(env, d, 1); }
-static void lss_2(CPUX86State *env, const DecodedInsn *d) { lss(env, d, 2); }
-static void lss_3(CPUX86State *env, const DecodedInsn *d) { lss(env, d, 3); }
-static void lfs_1(CPUX86State *env, const DecodedInsn *d) { lfs(env, d, 1); }
-static void lfs_2(CPUX86State *env, const DecodedInsn *d) { lfs(env, d, 2); }
-static void lfs_3(CPUX86State *env, const DecodedInsn *d) { lfs(env, d, 3); }
-static void lgs_1(CPUX86State *env, const DecodedInsn *d) { lgs(env, d, 1); }
-static void lgs_2(CPUX86State *env, const DecodedInsn *d) { lgs(env, d, 2); }
-static void lgs_3(CPUX86State *env, const DecodedInsn *d) { lgs(env, d, 3); }
+static void les_1(CPUX86State *env, const DecodedInsn *d)
+{
+    les(env, d, 1);
+    X86_NEXT(env, d);
+}
+static void les_2(CPUX86State *env, const DecodedInsn *d)
+{
+    les(env, d, 2);
+    X86_NEXT(env, d);
+}
+static void lds_1(CPUX86State *env, const DecodedInsn *d)
+{
+    lds(env, d, 1);
+    X86_NEXT(env, d);
+}
+static void lds_2(CPUX86State *env, const DecodedInsn *d)
+{
+    lds(env, d, 2);
+    X86_NEXT(env, d);
+}
+static void lss_1(CPUX86State *env, const DecodedInsn *d)
+{
+    lss(env, d, 1);
+    X86_NEXT(env, d);
+}
+static void lss_2(CPUX86State *env, const DecodedInsn *d)
+{
+    lss(env, d, 2);
+    X86_NEXT(env, d);
+}
+static void lss_3(CPUX86State *env, const DecodedInsn *d)
+{
+    lss(env, d, 3);
+    X86_NEXT(env, d);
+}
+static void lfs_1(CPUX86State *env, const DecodedInsn *d)
+{
+    lfs(env, d, 1);
+    X86_NEXT(env, d);
+}
+static void lfs_2(CPUX86State *env, const DecodedInsn *d)
+{
+    lfs(env, d, 2);
+    X86_NEXT(env, d);
+}
+static void lfs_3(CPUX86State *env, const DecodedInsn *d)
+{
+    lfs(env, d, 3);
+    X86_NEXT(env, d);
+}
+static void lgs_1(CPUX86State *env, const DecodedInsn *d)
+{
+    lgs(env, d, 1);
+    X86_NEXT(env, d);
+}
+static void lgs_2(CPUX86State *env, const DecodedInsn *d)
+{
+    lgs(env, d, 2);
+    X86_NEXT(env, d);
+}
+static void lgs_3(CPUX86State *env, const DecodedInsn *d)
+{
+    lgs(env, d, 3);
+    X86_NEXT(env, d);
+}
 #define FAR_SET(name, f3)                                                                         \
     const HSet hs_##name = { { { x86_op_ud, x86_op_ud }, { x86_op_ud, name##_1 },                 \
                                { x86_op_ud, name##_2 }, { x86_op_ud, f3 } } }

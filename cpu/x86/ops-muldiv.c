@@ -11,11 +11,11 @@
  */
 #include "ops.h"
 
-/* Flags after a multiply: CF=OF=ovf; SF ZF PF from the low half, AF clear
- * (host behaviour, see docs/cpu-x86.md). */
+/* Flags after a multiply: CF=OF=ovf; SF and PF from the low half, ZF and
+ * AF clear (host behaviour, see docs/cpu-x86.md). */
 ALWAYS_INLINE void mul_flags(CPUX86State *env, uint64_t lo, bool ovf, int sz)
 {
-    set_flags_eager(env, flags_szp(lo, sz) | (ovf ? CC_C | CC_O : 0));
+    set_flags_eager(env, (flags_szp(lo, sz) & ~CC_Z) | (ovf ? CC_C | CC_O : 0));
 }
 
 ALWAYS_INLINE void mul_e(CPUX86State *env, const DecodedInsn *d, int sz, bool mem)
@@ -169,10 +169,9 @@ ALWAYS_INLINE void idiv_e(CPUX86State *env, const DecodedInsn *d, int sz, bool m
         env->regs[R_EDX] = (uint64_t)(n % b);
     } else {
         int bits = 8 << sz;
+        uint64_t raw = (reg_read(env, R_EDX * 8, sz) << bits) | reg_read(env, 0, sz);
         int64_t n = sz == 0 ? (int16_t)env->regs[R_EAX]
-                            : (int64_t)((reg_read(env, R_EDX * 8, sz) << bits) |
-                                        reg_read(env, 0, sz)) << (64 - 2 * bits) >>
-                                  (64 - 2 * bits);
+                            : (int64_t)(raw << (64 - 2 * bits)) >> (64 - 2 * bits);
         int64_t q, r;
 
         if (b == -1 && n == INT64_MIN)

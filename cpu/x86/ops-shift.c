@@ -20,6 +20,7 @@
 #include "ops.h"
 
 enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
+#define SH_IMM 0x10 /* count from an immediate (C0/C1) */
 
 ALWAYS_INLINE uint64_t msb_of(uint64_t v, int sz) { return (v >> ((8 << sz) - 1)) & 1; }
 ALWAYS_INLINE uint64_t msb1_of(uint64_t v, int sz) { return (v >> ((8 << sz) - 2)) & 1; }
@@ -65,8 +66,10 @@ ALWAYS_INLINE uint64_t rotate(CPUX86State *env, int op, int sz, uint64_t v, unsi
     int bits = 8 << sz;
     uint64_t m = sz_mask(sz), r, cf, of;
     uint32_t f = x86_cc_compute(env);
+    bool keep_of = (op & SH_IMM) && cnt > 1 && (op & 15) <= SH_ROR;
     unsigned k;
 
+    op &= 15;
     switch (op) {
     case SH_ROL:
         k = cnt & (bits - 1);
@@ -102,6 +105,8 @@ ALWAYS_INLINE uint64_t rotate(CPUX86State *env, int op, int sz, uint64_t v, unsi
     default:
         __builtin_unreachable();
     }
+    if (keep_of) /* ROL/ROR reg, imm > 1: the host leaves OF alone */
+        of = f & CC_O;
     f = (f & ~(CC_C | CC_O)) | (cf ? CC_C : 0) | (of ? CC_O : 0);
     set_flags_eager(env, f);
     return r;
@@ -109,9 +114,9 @@ ALWAYS_INLINE uint64_t rotate(CPUX86State *env, int op, int sz, uint64_t v, unsi
 
 ALWAYS_INLINE uint64_t shift_any(CPUX86State *env, int op, int sz, uint64_t v, unsigned cnt)
 {
-    if (op <= SH_RCR)
+    if ((op & 15) <= SH_RCR)
         return rotate(env, op, sz, v, cnt);
-    return shift(env, op, sz, v, cnt);
+    return shift(env, op & 15, sz, v, cnt);
 }
 
 ALWAYS_INLINE void shift_e(CPUX86State *env, const DecodedInsn *d, int sz, bool mem, int op,
@@ -130,13 +135,13 @@ ALWAYS_INLINE void shift_e(CPUX86State *env, const DecodedInsn *d, int sz, bool 
     }
     v = rmw_load(env, d, sz, &m);
     if (cnt)
-        rmw_store(env, &m, sz, shift_any(env, op, sz, v, cnt));
+        rmw_store(env, &m, sz, shift_any(env, op & ~SH_IMM, sz, v, cnt));
 }
 
 #define SHIFT_OP(name, OP)                                                                        \
     ALWAYS_INLINE void name##_i(CPUX86State *env, const DecodedInsn *d, int sz, bool mem)        \
     {                                                                                             \
-        shift_e(env, d, sz, mem, OP, d->imm);                                                     \
+        shift_e(env, d, sz, mem, (OP) | SH_IMM, d->imm);                                          \
     }                                                                                             \
     ALWAYS_INLINE void name##_1(CPUX86State *env, const DecodedInsn *d, int sz, bool mem)        \
     {                                                                                             \

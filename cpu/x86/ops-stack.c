@@ -186,8 +186,8 @@ ALWAYS_INLINE void enter(CPUX86State *env, const DecodedInsn *d, int sz)
         x86_st_sz(env, R_SS, sp, frame, sz);
     }
     sp = (sp - d->imm) & mask;
-    /* The new top of stack must be writable (checked before any change). */
-    x86_lin(env, R_SS, sp, 1, ACC_WRITE);
+    /* After the pushes, the host probes the new stack top for writing. */
+    x86_rmw_ptr(env, x86_lin(env, R_SS, sp, 1, ACC_WRITE), 1);
     reg_write(env, R_EBP * 8, sz, frame);
     set_esp(env, sp, mask);
 }

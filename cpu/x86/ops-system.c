@@ -18,7 +18,6 @@ static HANDLER(hlt)
 {
     need_cpl0(env);
     env->parent.halted = true;
-    env->block_break = 1;
 }
 X86_GEN1(hs_hlt, hlt);
 
@@ -110,7 +109,6 @@ static HANDLER(wrmsr)
     need_cpl0(env);
     if (!x86_msr_write(env, env->regs[R_ECX], v))
         x86_raise_exception_err(env, EXCP_GP, 0);
-    env->block_break = 1;
 }
 X86_GEN1(hs_wrmsr, wrmsr);
 
@@ -204,7 +202,6 @@ static HANDLER(mov_cr_store)   /* MOV CRn, reg */
     default:
         x86_raise_exception(env, EXCP_UD);
     }
-    env->block_break = 1;
 }
 
 static HANDLER(mov_cr_load)    /* MOV reg, CRn */

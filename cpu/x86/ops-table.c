@@ -114,6 +114,11 @@ static const OpEntry grp16_0f18[8] = {
     [x] = E(f, fl, hs), [x + 1] = E(f, fl, hs), [x + 2] = E(f, fl, hs), [x + 3] = E(f, fl, hs),   \
     [x + 4] = E(f, fl, hs), [x + 5] = E(f, fl, hs), [x + 6] = E(f, fl, hs), [x + 7] = E(f, fl, hs)
 #define R16(x, f, fl, hs) R8(x, f, fl, hs), R8(x + 8, f, fl, hs)
+#define JCC1(x, f, c) [x + c] = E(f, OF_F64 | END, hs_jcc_##c)
+#define JCC16(x, f)                                                                               \
+    JCC1(x, f, 0), JCC1(x, f, 1), JCC1(x, f, 2), JCC1(x, f, 3), JCC1(x, f, 4), JCC1(x, f, 5),     \
+    JCC1(x, f, 6), JCC1(x, f, 7), JCC1(x, f, 8), JCC1(x, f, 9), JCC1(x, f, 10), JCC1(x, f, 11),   \
+    JCC1(x, f, 12), JCC1(x, f, 13), JCC1(x, f, 14), JCC1(x, f, 15)
 
 const OpEntry x86_map1[256] = {
     ALU_ROW(0x00, add), ALU_ROW(0x08, or), ALU_ROW(0x10, adc), ALU_ROW(0x18, sbb),
@@ -136,8 +141,8 @@ const OpEntry x86_map1[256] = {
     [0x68] = E(F_IZ, OF_DEF64, hs_push_i), [0x69] = E(F_MIZ, 0, hs_imul_gei),
     [0x6a] = E(F_I8, OF_DEF64, hs_push_i), [0x6b] = E(F_MI8, 0, hs_imul_gei),
     [0x6c] = E(F_NONE, B | OF_STRING, hs_ins), [0x6d] = E(F_NONE, OF_STRING, hs_ins),
-    [0x6e] = E(F_NONE, B | OF_STRING, hs_outs), [0x6f] = E(F_NONE, OF_STRING, hs_outs),
-    R16(0x70, F_J8, OF_F64 | END, hs_jcc),
+    [0x6e] = E(F_NONE, B | OF_STRING | END, hs_outs), [0x6f] = E(F_NONE, OF_STRING | END, hs_outs),
+    JCC16(0x70, F_J8),
     [0x80] = GRP(grp1_80), [0x81] = GRP(grp1_81), [0x82] = GRP(grp1_82), [0x83] = GRP(grp1_83),
     [0x84] = E(F_M, B, hs_test_eg), [0x85] = E(F_M, 0, hs_test_eg),
     [0x86] = E(F_M, B | L, hs_xchg), [0x87] = E(F_M, L, hs_xchg),
@@ -174,11 +179,11 @@ const OpEntry x86_map1[256] = {
     [0xe0] = E(F_J8, OF_F64 | END, hs_loopne), [0xe1] = E(F_J8, OF_F64 | END, hs_loope),
     [0xe2] = E(F_J8, OF_F64 | END, hs_loop), [0xe3] = E(F_J8, OF_F64 | END, hs_jcxz),
     [0xe4] = E(F_IU8, B, hs_in_i), [0xe5] = E(F_IU8, 0, hs_in_i),
-    [0xe6] = E(F_IU8, B, hs_out_i), [0xe7] = E(F_IU8, 0, hs_out_i),
+    [0xe6] = E(F_IU8, B | END, hs_out_i), [0xe7] = E(F_IU8, END, hs_out_i),
     [0xe8] = E(F_JZ, OF_F64 | END, hs_call_rel), [0xe9] = E(F_JZ, OF_F64 | END, hs_jmp_rel),
     [0xea] = E(F_AP, OF_INV64 | END, hs_jmp_far), [0xeb] = E(F_J8, OF_F64 | END, hs_jmp_rel),
     [0xec] = E(F_NONE, B, hs_in_dx), [0xed] = E(F_NONE, 0, hs_in_dx),
-    [0xee] = E(F_NONE, B, hs_out_dx), [0xef] = E(F_NONE, 0, hs_out_dx),
+    [0xee] = E(F_NONE, B | END, hs_out_dx), [0xef] = E(F_NONE, END, hs_out_dx),
     [0xf1] = E(F_NONE, END, hs_int1), [0xf4] = E(F_NONE, END, hs_hlt),
     [0xf5] = E(F_NONE, 0, hs_cmc), [0xf6] = GRP(grp3_f6), [0xf7] = GRP(grp3_f7),
     [0xf8] = E(F_NONE, 0, hs_clc), [0xf9] = E(F_NONE, 0, hs_stc),
@@ -241,7 +246,7 @@ const OpEntry x86_map2[256] = {
     [0x70] = MMX_I, [0x71] = MMX_I, [0x72] = MMX_I, [0x73] = MMX_I,
     [0x74] = MMX_M, [0x75] = MMX_M, [0x76] = MMX_M, [0x77] = E(F_NONE, 0, hs_emms),
     [0x7e] = MMX_M, [0x7f] = MMX_M,
-    R16(0x80, F_JZ, OF_F64 | END, hs_jcc),
+    JCC16(0x80, F_JZ),
     R16(0x90, F_M, OF_RMBYTE, hs_setcc),
     [0xa0] = E(F_NONE, OF_DEF64, hs_push_sreg), [0xa1] = E(F_NONE, OF_DEF64, hs_pop_sreg),
     [0xa2] = E(F_NONE, 0, hs_cpuid), [0xa3] = E(F_M, 0, hs_bt),

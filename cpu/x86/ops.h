@@ -18,36 +18,76 @@
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 #define HANDLER(name) void name(CPUX86State *env, const DecodedInsn *d)
 
+/*
+ * Threaded dispatch: a handler ends by calling the next instruction's
+ * handler itself (a tail call, so no stack builds up), committing rip on
+ * the way. The block ends with a terminator entry whose handler returns.
+ * Outside a block (env->cur_block NULL: a test calling one handler) it
+ * just commits rip.
+ */
+#define X86_NEXT(env, d)                                                                          \
+    do {                                                                                          \
+        const DecodedInsn *n_ = (d) + 1;                                                          \
+        (env)->rip = NEXT_RIP(env);                                                               \
+        if (unlikely(!(env)->cur_block))                                                          \
+            return;                                                                               \
+        NEXT_RIP(env) = (env)->rip + n_->len;                                                     \
+        n_->fn(env, n_);                                                                          \
+    } while (0)
+
+#define X86_GEN8_ONE(name, body, sz, mem)                                                         \
+    static void name(CPUX86State *env, const DecodedInsn *d)                                      \
+    {                                                                                             \
+        body(env, d, sz, mem);                                                                    \
+        X86_NEXT(env, d);                                                                         \
+    }
 #define X86_GEN8(name, body)                                                                      \
-    static void name##_r0(CPUX86State *env, const DecodedInsn *d) { body(env, d, 0, false); }     \
-    static void name##_r1(CPUX86State *env, const DecodedInsn *d) { body(env, d, 1, false); }     \
-    static void name##_r2(CPUX86State *env, const DecodedInsn *d) { body(env, d, 2, false); }     \
-    static void name##_r3(CPUX86State *env, const DecodedInsn *d) { body(env, d, 3, false); }     \
-    static void name##_m0(CPUX86State *env, const DecodedInsn *d) { body(env, d, 0, true); }      \
-    static void name##_m1(CPUX86State *env, const DecodedInsn *d) { body(env, d, 1, true); }      \
-    static void name##_m2(CPUX86State *env, const DecodedInsn *d) { body(env, d, 2, true); }      \
-    static void name##_m3(CPUX86State *env, const DecodedInsn *d) { body(env, d, 3, true); }      \
+    X86_GEN8_ONE(name##_r0, body, 0, false)                                                       \
+    X86_GEN8_ONE(name##_r1, body, 1, false)                                                       \
+    X86_GEN8_ONE(name##_r2, body, 2, false)                                                       \
+    X86_GEN8_ONE(name##_r3, body, 3, false)                                                       \
+    X86_GEN8_ONE(name##_m0, body, 0, true)                                                        \
+    X86_GEN8_ONE(name##_m1, body, 1, true)                                                        \
+    X86_GEN8_ONE(name##_m2, body, 2, true)                                                        \
+    X86_GEN8_ONE(name##_m3, body, 3, true)                                                        \
     const HSet name = { { { name##_r0, name##_m0 }, { name##_r1, name##_m1 },                      \
                           { name##_r2, name##_m2 }, { name##_r3, name##_m3 } } }
 
 /* Sized, no memory operand distinction. */
+#define X86_GEN4_ONE(name, body, sz)                                                              \
+    static void name(CPUX86State *env, const DecodedInsn *d)                                      \
+    {                                                                                             \
+        body(env, d, sz);                                                                         \
+        X86_NEXT(env, d);                                                                         \
+    }
 #define X86_GEN4(name, body)                                                                      \
-    static void name##_0(CPUX86State *env, const DecodedInsn *d) { body(env, d, 0); }             \
-    static void name##_1(CPUX86State *env, const DecodedInsn *d) { body(env, d, 1); }             \
-    static void name##_2(CPUX86State *env, const DecodedInsn *d) { body(env, d, 2); }             \
-    static void name##_3(CPUX86State *env, const DecodedInsn *d) { body(env, d, 3); }             \
+    X86_GEN4_ONE(name##_0, body, 0)                                                               \
+    X86_GEN4_ONE(name##_1, body, 1)                                                               \
+    X86_GEN4_ONE(name##_2, body, 2)                                                               \
+    X86_GEN4_ONE(name##_3, body, 3)                                                               \
     const HSet name = { { { name##_0, name##_0 }, { name##_1, name##_1 }, { name##_2, name##_2 },  \
                           { name##_3, name##_3 } } }
 
-/* One handler for every size and form. */
-#define X86_GEN1(name, fn) const HSet name = { { { fn, fn }, { fn, fn }, { fn, fn }, { fn, fn } } }
+/* One handler for every size and form (fn is a plain handler body). */
+#define X86_GEN1_T(name, fn)                                                                      \
+    static void name##_t(CPUX86State *env, const DecodedInsn *d)                                  \
+    {                                                                                             \
+        fn(env, d);                                                                               \
+        X86_NEXT(env, d);                                                                         \
+    }
+#define X86_GEN1(name, fn)                                                                        \
+    X86_GEN1_T(name, fn)                                                                          \
+    const HSet name = { { { name##_t, name##_t }, { name##_t, name##_t }, { name##_t, name##_t },  \
+                          { name##_t, name##_t } } }
 /* Register form only / memory form only (the other raises #UD). */
 #define X86_GEN1_REG(name, fn)                                                                    \
-    const HSet name = { { { fn, x86_op_ud }, { fn, x86_op_ud }, { fn, x86_op_ud },                 \
-                          { fn, x86_op_ud } } }
+    X86_GEN1_T(name, fn)                                                                          \
+    const HSet name = { { { name##_t, x86_op_ud }, { name##_t, x86_op_ud },                        \
+                          { name##_t, x86_op_ud }, { name##_t, x86_op_ud } } }
 #define X86_GEN1_MEM(name, fn)                                                                    \
-    const HSet name = { { { x86_op_ud, fn }, { x86_op_ud, fn }, { x86_op_ud, fn },                 \
-                          { x86_op_ud, fn } } }
+    X86_GEN1_T(name, fn)                                                                          \
+    const HSet name = { { { x86_op_ud, name##_t }, { x86_op_ud, name##_t },                        \
+                          { x86_op_ud, name##_t }, { x86_op_ud, name##_t } } }
 
 ALWAYS_INLINE uint64_t sz_mask(int sz) { return sz == 3 ? ~0ULL : (1ULL << (8 << sz)) - 1; }
 ALWAYS_INLINE uint64_t sz_sign(int sz) { return 1ULL << ((8 << sz) - 1); }
@@ -221,7 +261,9 @@ extern const HSet hs_daa, hs_das, hs_aaa, hs_aas, hs_aam, hs_aad;
 extern const HSet hs_push_r, hs_pop_r, hs_push_i, hs_push_e, hs_pop_e, hs_push_sreg,
     hs_pop_sreg, hs_pusha, hs_popa, hs_pushf, hs_popf, hs_enter, hs_leave;
 /* ops-branch.c */
-extern const HSet hs_jcc, hs_jmp_rel, hs_call_rel, hs_ret, hs_ret_i, hs_jmp_e, hs_call_e,
+extern const HSet hs_jcc_0, hs_jcc_1, hs_jcc_2, hs_jcc_3, hs_jcc_4, hs_jcc_5, hs_jcc_6, hs_jcc_7,
+    hs_jcc_8, hs_jcc_9, hs_jcc_10, hs_jcc_11, hs_jcc_12, hs_jcc_13, hs_jcc_14, hs_jcc_15;
+extern const HSet hs_jmp_rel, hs_call_rel, hs_ret, hs_ret_i, hs_jmp_e, hs_call_e,
     hs_jmp_far, hs_call_far, hs_jmp_far_m, hs_call_far_m, hs_retf, hs_retf_i, hs_loop,
     hs_loope, hs_loopne, hs_jcxz, hs_int3, hs_int, hs_into, hs_int1, hs_iret, hs_bound;
 /* ops-string.c */

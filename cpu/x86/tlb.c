@@ -393,7 +393,7 @@ void x86_st_slow(CPUX86State *env, uint64_t lin, uint64_t val, unsigned size, in
     }
     /* Crossing a page: both pages must be writable before any byte lands. */
     tlb_get(env, lin, ACC_WRITE, mmu);
-    tlb_get(env, (lin + size - 1) & env->lin_mask, ACC_WRITE, mmu);
+    tlb_get(env, (lin + size - 1) & env->lin_mask & TLB_PAGE_MASK, ACC_WRITE, mmu);
     for (unsigned i = 0; i < size; i++)
         st_page(env, (lin + i) & env->lin_mask, val >> (8 * i), 1, mmu);
 }

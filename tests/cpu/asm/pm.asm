@@ -183,7 +183,7 @@ main32:
     mov eax, SEL_CODE32
     lar ebx, eax
     jnz .fail_lar
-    CHECKR ebx, 0x00c09b00, "lar code32"
+    CHECKR ebx, 0x00cf9b00, "lar code32 (limit bits 19:16 included, as the host)"
     mov eax, 0x50
     lsl ebx, eax
     CHECKR ebx, 0xfff, "lsl"

@@ -118,8 +118,8 @@ ring3:
     sysenter
 .after_sysexit:
     CHECK [FLAG3], 2, "sysenter handler ran"
-    mov ax, cs
-    CHECKR ax, 0x2b, "CS after sysexit"
+    mov eax, cs
+    CHECKR eax, 0x2b, "CS after sysexit"
     int 0x32
 
 fail3:
