@@ -117,7 +117,12 @@ static HANDLER(esc)
     if (mem) {
         m.ea = x86_ea(env, d);
         op.fdp = m.ea;
-        if ((info & X87_I_STORE) && (info & X87_I_SIZE))
+        /* Environment images (FNSTENV/FNSAVE) are probed so no byte is written
+         * before a fault. Data stores are not: an unmasked exception
+         * suppresses them and hardware then does not check the destination
+         * at all (tests/cpu/diff measured it), and the engine stores before
+         * it commits any state, so a fault leaves the instruction restartable. */
+        if ((info & X87_I_STORE) && (info & X87_I_SIZE) > 10)
             probe_store(env, d->seg, m.ea, info & X87_I_SIZE);
     }
     r = x87_exec(&env->fpu, &op);
