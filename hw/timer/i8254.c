@@ -17,7 +17,11 @@
  *
  * The counters are not stepped: each is a function of the virtual clock
  * (vclock_get_ns) converted to 1.193182 MHz ticks. Only counter 0 has an
- * output pin (IRQ0), so only it arms a timer, at its next OUT edge. Reset
+ * output pin (IRQ0), so only it arms a timer, at its next OUT edge. The
+ * timer may run late (host clock): OUT0 is then replayed edge by edge from
+ * the last tick it was driven for, so the one-tick low pulse of mode 2 (or
+ * any edge) still reaches IRQ0 as a fall and a rise (QEMU evaluates OUT at
+ * the scheduled transition time for the same reason). Reset
  * state follows QEMU (hw/timer/i8254_common.c): every counter in mode 3
  * with count 0 (65536), GATE0/1 high and GATE2 low. The control port reads
  * as 0xff (the datasheet: no operation, bus floats).
@@ -80,6 +84,7 @@ typedef struct PITState {
     Timer timer;         /* next OUT0 edge */
     PITChannel ch[3];
     uint8_t irq_level;   /* OUT0 as last driven */
+    int64_t out_tick;    /* tick up to which irq_level follows OUT0 */
 } PITState;
 
 /* ---- time base ---- */
@@ -273,19 +278,60 @@ static int64_t pit_next_edge(const PITChannel *c, int64_t tick)
 
 /* ---- OUT0 and its timer ---- */
 
-static void pit_irq_update(PITState *s)
-{
-    PITChannel *c = &s->ch[0];
-    int64_t tick = pit_now(), next;
-    int level;
+/* Edges driven one by one in a single catch-up; a longer stall (the VM
+ * was descheduled) coalesces the rest, as the 8259's IRR would anyway. */
+#define PIT_MAX_CATCHUP_EDGES 64
 
-    pit_sync(c, tick);
-    level = pit_out(c, tick);
+static void pit_drive_out0(PITState *s, int level)
+{
     if (level != s->irq_level) {
         s->irq_level = level;
         irq_set(s->irq, level);
     }
-    next = pit_next_edge(c, tick);
+}
+
+/*
+ * Bring OUT0 and IRQ 0 from out_tick up to tick, edge by edge, each at the
+ * tick it happens. A timer callback (or a port access) that runs after
+ * the one-tick low pulse of mode 2 still raises and lowers the line for
+ * it instead of seeing OUT0 high again "now" and missing the IRQ.
+ */
+static void pit_out0_catch_up(PITState *s, int64_t tick)
+{
+    PITChannel *c = &s->ch[0];
+
+    for (int i = 0; i < PIT_MAX_CATCHUP_EDGES && s->out_tick < tick; i++) {
+        int64_t e = pit_next_edge(c, s->out_tick);
+
+        if (e < 0 || e > tick)
+            break;
+        pit_sync(c, e);
+        pit_drive_out0(s, pit_out(c, e));
+        s->out_tick = e;
+    }
+    pit_sync(c, tick);
+    pit_drive_out0(s, pit_out(c, tick));
+    if (tick > s->out_tick)
+        s->out_tick = tick;
+}
+
+/* Bring channel i up to tick before it is read or changed. */
+static void pit_channel_sync(PITState *s, int i, int64_t tick)
+{
+    if (i == 0)
+        pit_out0_catch_up(s, tick);
+    else
+        pit_sync(&s->ch[i], tick);
+}
+
+/* After a change to counter 0 (or from its timer): drive OUT0 as of now
+ * and arm the timer for its next edge. */
+static void pit_irq_update(PITState *s)
+{
+    int64_t tick = pit_now(), next;
+
+    pit_out0_catch_up(s, tick);
+    next = pit_next_edge(&s->ch[0], tick);
     if (next > tick)
         timer_mod(&s->timer, pit_ns_of(next));
     else
@@ -454,7 +500,7 @@ void pit_set_gate(Device *dev, int i, int level)
     if (i < 0 || i > 2)
         return;
     c = &s->ch[i];
-    pit_sync(c, tick);
+    pit_channel_sync(s, i, tick);
     level = level != 0;
     if (level && !c->gate)
         pit_gate_rise(c, tick);
@@ -476,7 +522,7 @@ int pit_get_out(Device *dev, int i)
 
     if (i < 0 || i > 2)
         return 0;
-    pit_sync(&s->ch[i], tick);
+    pit_channel_sync(s, i, tick);
     return pit_out(&s->ch[i], tick);
 }
 
@@ -509,7 +555,7 @@ static void pit_read_back(PITState *s, uint8_t val, int64_t tick)
     for (int i = 0; i < 3; i++) {
         if (!(val & (2 << i)))
             continue;
-        pit_sync(&s->ch[i], tick);
+        pit_channel_sync(s, i, tick);
         if (!(val & PIT_RB_NOT_STATUS))
             pit_latch_status(&s->ch[i], tick);
         if (!(val & PIT_RB_NOT_COUNT))
@@ -526,7 +572,7 @@ static void pit_write_control(PITState *s, uint8_t val, int64_t tick)
         return;
     }
     c = &s->ch[PIT_SC(val)];
-    pit_sync(c, tick);
+    pit_channel_sync(s, PIT_SC(val), tick);
     if (PIT_RW(val) == RW_LATCH) {
         pit_latch_count(c, tick);
         return;
@@ -583,7 +629,7 @@ static uint64_t pit_io_read(void *opaque, hwaddr addr, unsigned size)
 
     if (addr == 3)
         return 0xff; /* control word register is write-only */
-    pit_sync(&s->ch[addr], tick);
+    pit_channel_sync(s, addr, tick);
     return pit_read_counter(&s->ch[addr], tick);
 }
 
@@ -596,7 +642,7 @@ static void pit_io_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
         pit_write_control(s, val, tick);
         return;
     }
-    pit_sync(&s->ch[addr], tick);
+    pit_channel_sync(s, addr, tick);
     pit_write_count(&s->ch[addr], val, tick);
     pit_changed(s, addr);
 }
@@ -629,6 +675,7 @@ static void pit_reset(Device *dev)
         c->phase = c->gate ? PIT_RUNNING : PIT_PAUSED;
     }
     s->irq_level = 0;
+    s->out_tick = tick;
     irq_set(s->irq, 0);
     pit_irq_update(s);
 }
@@ -668,12 +715,13 @@ static int pit_post_load(Device *dev)
 static const VMStateField pit_vmstate_fields[] = {
     VMSTATE_ARRAY(PITState, ch),
     VMSTATE_FIELD(PITState, irq_level),
+    VMSTATE_FIELD(PITState, out_tick),
     VMSTATE_END,
 };
 
 static const VMStateDesc pit_vmstate = {
     .name = "i8254",
-    .version = 1,
+    .version = 2,
     .fields = pit_vmstate_fields,
     .post_load = pit_post_load,
 };
