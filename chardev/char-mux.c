@@ -7,8 +7,9 @@
  * last to attach, normally the UART, has it at start). Input goes to the
  * focused front end; output from every front end goes to the backend. The
  * escape character (Ctrl-a, -echr) introduces commands: h or ? help,
- * x quit, s commit disks, t timestamps, b break, c next front end, and
- * Ctrl-a Ctrl-a for a literal Ctrl-a. Each slot buffers a few bytes so the
+ * x quit, s commit disks, t timestamps, b break, c next front end (the
+ * front ends get CHR_EVENT_MUX_OUT / CHR_EVENT_MUX_IN, so the monitor can
+ * show its prompt), and Ctrl-a Ctrl-a for a literal Ctrl-a. Each slot buffers a few bytes so the
  * escapes are seen even while the focused front end cannot take input.
  * Reference: QEMU manual, "Keys in the character backend multiplexer".
  */
@@ -140,13 +141,36 @@ static void mux_set_focus(MuxChr *m, int i)
     m->chr->fe_attached = true;
 }
 
+/* Tell a front end it gained or lost the focus (the monitor prints its
+ * prompt or ends its line). */
+static void mux_focus_event(MuxChr *m, int i, ChrEvent ev)
+{
+    if (i >= 0 && i < m->nr_slots && m->slot[i].event) {
+        m->slot[i].event(m->slot[i].opaque, ev);
+    }
+}
+
+/* Move the focus to slot i, with MUX_OUT to the old and MUX_IN to the new. */
+static void mux_move_focus(MuxChr *m, int i)
+{
+    int old = m->focus;
+
+    if (old != i) {
+        mux_focus_event(m, old, CHR_EVENT_MUX_OUT);
+    }
+    mux_set_focus(m, i);
+    if (old != i) {
+        mux_focus_event(m, i, CHR_EVENT_MUX_IN);
+    }
+}
+
 static void mux_switch_focus(MuxChr *m)
 {
     if (m->nr_slots < 2) {
         mux_puts(m, "\r\nkemu: no monitor on this console, staying here\r\n");
         return;
     }
-    mux_set_focus(m, (m->focus + 1) % m->nr_slots);
+    mux_move_focus(m, (m->focus + 1) % m->nr_slots);
     chr_accept_input(m->chr);
 }
 
@@ -324,7 +348,7 @@ static void mux_chr_frontend_changed(Chardev *chr)
     m->slot[i].read = chr->fe_read;
     m->slot[i].event = chr->fe_event;
     m->slot[i].opaque = chr->fe_opaque;
-    mux_set_focus(m, i);
+    mux_move_focus(m, i);
 }
 
 static void mux_chr_close(Chardev *chr)

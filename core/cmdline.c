@@ -16,6 +16,7 @@
 
 #include "config-host.h"
 #include "kemu/device.h"
+#include "kemu/drive.h"
 #include "kemu/log.h"
 #include "kemu/mainloop.h"
 #include "kemu/opts.h"
@@ -316,7 +317,36 @@ static void opt_device(VlConfig *c, const char *opt, const char *arg)
 {
     if (device_opts_help(arg))
         exit(0);
+    drive_note_device(arg);
     c->devices = vl_append(c->devices, &c->nr_devices, arg);
+}
+
+/* -drive, -hda..-hdd, -cdrom, -fda, -fdb: recorded, opened before the
+ * board is built (core/drive.c). */
+static void opt_drive(VlConfig *c, const char *opt, const char *arg)
+{
+    static const struct {
+        const char *name;
+        DriveOption kind;
+    } kinds[] = {
+        { "drive", DRIVE_OPT_DRIVE }, { "hda", DRIVE_OPT_HDA },     { "hdb", DRIVE_OPT_HDB },
+        { "hdc", DRIVE_OPT_HDC },     { "hdd", DRIVE_OPT_HDD },     { "cdrom", DRIVE_OPT_CDROM },
+        { "fda", DRIVE_OPT_FDA },     { "fdb", DRIVE_OPT_FDB },
+    };
+    const char *name = opt + (opt[1] == '-' ? 2 : 1);
+    Error *err = NULL;
+
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+        if (!strcmp(name, kinds[i].name) && !drive_add(kinds[i].kind, arg, &err)) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+}
+
+static void opt_snapshot(VlConfig *c, const char *opt, const char *arg)
+{
+    drive_set_snapshot(true);
 }
 
 static void opt_noreboot(VlConfig *c, const char *opt, const char *arg)
@@ -474,15 +504,38 @@ static void opt_monitor(VlConfig *c, const char *opt, const char *arg)
         vl_fail(opt, NULL, "not supported yet");
 }
 
+/* -vga: QEMU's display adapter types for the PC. "std" is the pc board's
+ * default (the PCI "VGA" at 00:02.0), "none" leaves it out. */
 static void opt_vga(VlConfig *c, const char *opt, const char *arg)
 {
+    static const char *const later[] = { "cirrus", "vmware", "qxl", "virtio" };
+
     if (opts_is_help(arg)) {
-        printf("none                 no graphic card\n");
+        printf("none                 no graphic card\n"
+               "std                  standard VGA (default)\n");
         exit(0);
     }
-    /* No display adapter exists yet: only "-vga none" describes kemu. */
-    if (strcmp(arg, "none"))
-        vl_fail(opt, NULL, "not supported yet");
+    for (size_t i = 0; i < ARRAY_SIZE(later); i++) {
+        if (!strcmp(arg, later[i]))
+            vl_fail(opt, arg, "not supported yet");
+    }
+    if (!strcmp(arg, "tcx") || !strcmp(arg, "cg3")) {
+        error_report("%s framebuffer not available", !strcmp(arg, "tcx") ? "TCX" : "CG3");
+        exit(1);
+    }
+    if (strcmp(arg, "std") && strcmp(arg, "none")) {
+        error_report("unknown vga type: %s", arg);
+        exit(1);
+    }
+    c->ms.vga = arg;
+    c->vga_given = true;
+}
+
+/* -nodefaults: no default VGA, serial port or monitor (kemu has no
+ * default parallel port or monitor to leave out). */
+static void opt_nodefaults(VlConfig *c, const char *opt, const char *arg)
+{
+    c->ms.nodefaults = true;
 }
 
 static void opt_rtc(VlConfig *c, const char *opt, const char *arg)
@@ -543,19 +596,20 @@ static const VlOpt vl_opts_table[] = {
     { "pidfile", true, opt_pidfile },
     { "monitor", true, opt_monitor },
     { "vga", true, opt_vga },
+    { "nodefaults", false, opt_nodefaults },
     { "rtc", true, opt_rtc },
     { "no-hpet", false, opt_no_hpet },
+    { "cdrom", true, opt_drive },
+    { "hda", true, opt_drive },
+    { "hdb", true, opt_drive },
+    { "hdc", true, opt_drive },
+    { "hdd", true, opt_drive },
+    { "fda", true, opt_drive },
+    { "fdb", true, opt_drive },
+    { "drive", true, opt_drive },
+    { "snapshot", false, opt_snapshot },
     /* Parsed, then refused until the feature exists. */
-    { "cdrom", true, opt_unsupported },
-    { "hda", true, opt_unsupported },
-    { "hdb", true, opt_unsupported },
-    { "hdc", true, opt_unsupported },
-    { "hdd", true, opt_unsupported },
-    { "fda", true, opt_unsupported },
-    { "fdb", true, opt_unsupported },
-    { "drive", true, opt_unsupported },
     { "blockdev", true, opt_unsupported },
-    { "snapshot", false, opt_unsupported },
     { "netdev", true, opt_unsupported },
     { "net", true, opt_unsupported },
     { "nic", true, opt_unsupported },
@@ -623,7 +677,8 @@ static void vl_usage(void)
            "                '-device driver,help' for its properties)\n\n"
            "Display options:\n"
            "-display none   no display (the only one for now)\n"
-           "-nographic      no display; serial port and monitor on stdio\n\n"
+           "-nographic      no display; serial port and monitor on stdio\n"
+           "-vga [std|none] select video card type ('-vga help' for a list)\n\n"
            "Character device options:\n"
            "-chardev backend,id=id[,options]\n"
            "                create a character device backend\n"
@@ -645,7 +700,8 @@ static void vl_usage(void)
            "-no-reboot      exit instead of rebooting\n"
            "-no-shutdown    stop before shutdown\n"
            "-qtest chardev  enable the qtest protocol on a character device\n"
-           "-pidfile file   write PID to 'file'\n\n"
+           "-pidfile file   write PID to 'file'\n"
+           "-nodefaults     don't create default devices\n\n"
            "During emulation with -nographic, Ctrl-a h lists the console keys.\n",
            error_progname);
 }
@@ -680,9 +736,15 @@ void vl_parse_cmdline(VlConfig *c, int argc, char **argv)
         const char *name = opt + 1;
         const VlOpt *o;
 
-        if (opt[0] != '-' || !opt[1]) {
-            error_report("%s: disk images are not supported yet", opt);
-            exit(1);
+        if (opt[0] != '-') {
+            Error *err = NULL;
+
+            /* A bare argument is the first hard disk, as in QEMU. */
+            if (!drive_add(DRIVE_OPT_IMAGE, opt, &err)) {
+                error_report_err(err);
+                exit(1);
+            }
+            continue;
         }
         if (name[0] == '-')
             name++;
@@ -697,4 +759,6 @@ void vl_parse_cmdline(VlConfig *c, int argc, char **argv)
         }
         o->fn(c, opt, o->has_arg ? argv[++i] : NULL);
     }
+    if (!c->vga_given)
+        c->ms.vga = c->ms.nodefaults ? "none" : "std";
 }

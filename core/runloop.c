@@ -9,11 +9,13 @@
  * polls host descriptors, and carries out reset and shutdown requests
  * between slices (QEMU's main_loop_should_exit()).
  */
+#include <assert.h>
 #include <unistd.h>
 
 #include "kemu/chardev.h"
 #include "kemu/cpu.h"
 #include "kemu/device.h"
+#include "kemu/drive.h"
 #include "kemu/log.h"
 #include "kemu/mainloop.h"
 #include "kemu/memory.h"
@@ -26,11 +28,18 @@
 
 static VlConfig *vl_cfg;
 static bool vm_running;
+static RunState vl_runstate = RUN_STATE_PRELAUNCH;
 static double vl_insn_per_ns = 1.0;   /* VCLOCK_HOST speed estimate */
 
 static KEMU_NORETURN void vl_die(const char *opt, const char *arg, Error *err)
 {
     error_report("%s %s: %s", opt, arg, err->msg);
+    exit(1);
+}
+
+static KEMU_NORETURN void vl_die_err(Error *err)
+{
+    error_report_err(err);
     exit(1);
 }
 
@@ -83,8 +92,10 @@ static void vl_create_chardevs(VlConfig *c)
         if (!chardev_new_from_opts(c->chardevs[i], &err))
             vl_die("-chardev", c->chardevs[i], err);
     }
-    if (!c->serial_given && c->ms.nographic)
-        c->serial[c->nr_serial++] = "mon:stdio";
+    /* QEMU's default serial port: the console with -nographic, else a
+     * virtual console, which without a display goes nowhere (null). */
+    if (!c->serial_given && !c->ms.nodefaults)
+        c->serial[c->nr_serial++] = c->ms.nographic ? "mon:stdio" : "null";
     for (int i = 0; i < c->nr_serial; i++) {
         char label[24];
         Chardev *chr;
@@ -127,6 +138,7 @@ static void vl_create_devices(VlConfig *c)
 static void vl_setup(VlConfig *c)
 {
     const MachineClass *mc;
+    Error *err = NULL;
 
     vl_cfg = c;
     mainloop_init();
@@ -144,20 +156,99 @@ static void vl_setup(VlConfig *c)
         vclock_set_mode(VCLOCK_HOST, 0);
     vl_create_chardevs(c);
     vl_start_qtest(c);
+    /* Drives open after the chardevs and before the board (QEMU's
+     * configure_blockdev); the board then takes its interfaces' drives. */
+    if (!drive_open_all(&err))
+        vl_die_err(err);
     machine_set_current(&c->ms, mc);
     mc->init(&c->ms);
+    if (!drive_check_orphans(&err))
+        vl_die_err(err);
+    if (c->vga_given && strcmp(c->ms.vga, "none") && !c->ms.vga_created)
+        warn_report("A -vga option was passed but this machine type does not use that option; "
+                    "No VGA device has been created");
     vl_create_devices(c);
     machine_reset();
 }
 
-/* ---- the loop ---- */
+/* ---- run state (QEMU's runstate.c, the part kemu needs) ---- */
 
-static void vm_stop(void)
+#define VL_MAX_LISTENERS 8
+static struct {
+    VmEventFn *fn;
+    void *opaque;
+} vl_listeners[VL_MAX_LISTENERS];
+static int vl_nr_listeners;
+
+void vm_add_event_listener(VmEventFn *fn, void *opaque)
 {
+    assert(vl_nr_listeners < VL_MAX_LISTENERS);
+    vl_listeners[vl_nr_listeners].fn = fn;
+    vl_listeners[vl_nr_listeners++].opaque = opaque;
+}
+
+static void vl_notify(VmEvent event, ShutdownCause cause)
+{
+    for (int i = 0; i < vl_nr_listeners; i++)
+        vl_listeners[i].fn(vl_listeners[i].opaque, event, cause);
+}
+
+RunState runstate_get(void)
+{
+    return vl_runstate;
+}
+
+const char *runstate_name(RunState state)
+{
+    static const char *const names[] = {
+        [RUN_STATE_PRELAUNCH] = "prelaunch", [RUN_STATE_RUNNING] = "running",
+        [RUN_STATE_PAUSED] = "paused",       [RUN_STATE_SHUTDOWN] = "shutdown",
+        [RUN_STATE_DEBUG] = "debug",
+    };
+
+    return (unsigned)state < ARRAY_SIZE(names) ? names[state] : "unknown";
+}
+
+bool runstate_is_running(void)
+{
+    return vl_runstate == RUN_STATE_RUNNING;
+}
+
+void vm_stop(RunState state)
+{
+    bool was_running = vm_running;
+
+    if (state == RUN_STATE_RUNNING)
+        return;
+    vl_runstate = state;
     vm_running = false;
     vclock_stop();
     cpu_exit_all();
+    if (was_running)
+        vl_notify(VM_EVENT_STOP, SHUTDOWN_NONE);
 }
+
+void vm_start(void)
+{
+    if (vm_running)
+        return;
+    vl_runstate = RUN_STATE_RUNNING;
+    vm_running = true;
+    vclock_start();
+    mainloop_notify();
+    vl_notify(VM_EVENT_RESUME, SHUTDOWN_NONE);
+}
+
+/* A reset leaves a VM that is not running in "prelaunch", as QEMU does. */
+static void vl_reset(void)
+{
+    machine_reset();
+    vl_notify(VM_EVENT_RESET, SHUTDOWN_NONE);
+    if (!vm_running)
+        vl_runstate = RUN_STATE_PRELAUNCH;
+}
+
+/* ---- the loop ---- */
 
 static bool vl_cpus_may_run(void)
 {
@@ -269,11 +360,14 @@ static bool vl_handle_shutdown(int *status)
     }
     if (cause == SHUTDOWN_GUEST && opt_no_shutdown) {
         /* QEMU's -no-shutdown: the VM stops, the process stays. */
-        vm_stop();
+        vl_notify(VM_EVENT_SHUTDOWN, cause);
+        vm_stop(RUN_STATE_SHUTDOWN);
         return false;
     }
-    if (cause != SHUTDOWN_EXIT_STATUS)
+    if (cause != SHUTDOWN_EXIT_STATUS) {
         *status = 0;
+        vl_notify(VM_EVENT_SHUTDOWN, cause);
+    }
     return true;
 }
 
@@ -282,13 +376,14 @@ static int vl_main_loop(void)
     int status = 0;
 
     vm_running = !vl_cfg->ms.start_stopped;
+    vl_runstate = vm_running ? RUN_STATE_RUNNING : RUN_STATE_PRELAUNCH;
     if (!vm_running)
         vclock_stop();
     for (;;) {
         if (qemu_shutdown_pending() && vl_handle_shutdown(&status))
             return status;
         if (qemu_take_reset())
-            machine_reset();
+            vl_reset();
         if (vl_any_runnable()) {
             vl_run_cpus();
             timers_run_expired();

@@ -24,6 +24,7 @@ typedef struct VlConfig {
     const char *serial[MAX_SERIAL_PORTS];
     int nr_serial;
     bool serial_given;               /* any -serial, including "none" */
+    bool vga_given;                  /* -vga */
     const char **chardevs;           /* -chardev, in order */
     int nr_chardevs;
     const char **devices;            /* -device, in order */

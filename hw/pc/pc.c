@@ -12,10 +12,11 @@
  * replacement mode. Port 0x92 and the i8042 both drive the A20 gate.
  *
  * Devices in QEMU's order: CPUs, memory map, PCI host and ISA bridge,
- * interrupt controllers, RTC (with the CMOS bytes), PIT and port 0x61,
- * HPET, i8042, port 0x92, COM1-4 from -serial, fw_cfg, the ACPI PM
- * function, then the ACPI and SMBIOS tables for the firmware. Under qtest the same board is built; the core does not run
- * the CPUs. Reference: QEMU's hw/i386/pc_piix.c pc_init1() and
+ * interrupt controllers, the VGA at 00:02.0 (-vga std, the default), RTC
+ * (with the CMOS bytes), PIT and port 0x61, HPET, i8042, port 0x92, COM1-4
+ * from -serial, fw_cfg, the ACPI PM function, then the ACPI and SMBIOS
+ * tables for the firmware. Under qtest the same board is built; the core
+ * does not run the CPUs. Reference: QEMU's hw/i386/pc_piix.c pc_init1() and
  * hw/i386/pc.c.
  */
 #include "kemu/cpu.h"
@@ -28,7 +29,9 @@
 #include "kemu/hw/i8259.h"
 #include "kemu/hw/ioapic.h"
 #include "kemu/hw/mc146818.h"
+#include "kemu/hw/pc-linux.h"
 #include "kemu/hw/pc.h"
+#include "kemu/hw/vga.h"
 #include "kemu/x86.h"
 
 /* TEMPORARY: parts of other helpers not yet in the build are skipped. */
@@ -239,6 +242,24 @@ static void pc_isa_devices_init(PCMachineState *pcms)
     pc_serial_init(pcms);
 }
 
+/* ---- display ---- */
+
+/* -vga std (the default): QEMU's standard VGA in slot 2, right after the
+ * chipset; -vga none and -nodefaults leave it out. */
+static void pc_vga_init(PCMachineState *pcms)
+{
+    MachineState *ms = pcms->ms;
+
+    if (!ms->vga || !strcmp(ms->vga, "none"))
+        return;
+    if (!device_class_find(TYPE_PCI_VGA)) {
+        warn_report("pc: device '%s' is not in this build", TYPE_PCI_VGA);
+        return;
+    }
+    pci_create_simple(pcms->pci_bus, PCI_DEVFN(2, 0), TYPE_PCI_VGA);
+    ms->vga_created = true;
+}
+
 /* ---- the machine ---- */
 
 static void pc_init(MachineState *ms)
@@ -254,20 +275,30 @@ static void pc_init(MachineState *ms)
     pc_interrupts_init(pcms);
     piix3_init(pcms->pci_bus);
     pc_cpus_connect(pcms);
+    pc_vga_init(pcms);
     pc_isa_devices_init(pcms);
+    pc_drives_init(pcms);
     pc_fw_cfg_init(pcms);
     if (piix4_pm_create)
         piix4_pm_create(pcms->pci_bus, PCI_DEVFN(1, 3), pcms->gsi[9], NULL);
     pc_firmware_tables_init(pcms, piix4_pm_create != NULL);
+    pc_linux_setup(ms, pcms->fw_cfg);
 }
 
-/* -boot once=: the first boot uses it, later resets the normal order. */
+/* The first reset follows the -device devices: the CMOS drive bytes can
+ * be filled then. -boot once=: the first boot uses it, later resets the
+ * normal order. */
 static void pc_reset(MachineState *ms)
 {
     PCMachineState *pcms = ms->board;
 
-    if (ms->boot_once && pcms->boot_resets++ == 1)
+    if (pcms->boot_resets == 0) {
+        pc_cmos_init_late(pcms);
+        pc_fw_cfg_bootorder(pcms);
+    }
+    if (ms->boot_once && pcms->boot_resets == 1)
         pc_cmos_set_boot_order(pcms, ms->boot_order ? ms->boot_order : "cad");
+    pcms->boot_resets++;
 }
 
 static const MachineClass pc_machine_class = {

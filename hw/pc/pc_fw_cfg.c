@@ -16,8 +16,14 @@
  *   "etc/e820"            the memory map (RAM below and above 4 GiB)
  *   "etc/boot-menu-wait"  u16 ms, only with -boot splash-time=
  *   "etc/boot-fail-wait"  u32 ms, -boot reboot-timeout= or -1 (never)
- *   "bootorder"           boot devices by path: empty until storage exists
+ *   "bootorder"           the device paths of bootindex= devices (QEMU's
+ *                         get_boot_devices_list()), filled at the first
+ *                         reset once -device devices exist
  *   "bios-geometry"       disk geometry overrides: empty
+ *   (no "genroms/kvmvapic.bin": that ROM is QEMU's own binary, and kemu
+ *   never loads QEMU files. Without its BCV, SeaBIOS lists "Hard Disk"
+ *   only for a real disk, so the no-disk boot order differs from QEMU's
+ *   by that one line; see docs/pc.md.)
  *
  * ACPI ("etc/acpi/...", "etc/table-loader"), SMBIOS ("etc/smbios/..."), the
  * HPET item and option ROMs are added by their own subsystems through
@@ -26,6 +32,7 @@
  * fw_cfg_bootsplash()/fw_cfg_reboot(), checked against qemu-system-x86_64
  * 7.2 -M pc.
  */
+#include "kemu/bootdevice.h"
 #include "kemu/hw/pc.h"
 
 #define FW_CFG_BOOT_WAIT_MAX 0xffff
@@ -81,4 +88,23 @@ void pc_fw_cfg_init(PCMachineState *pcms)
     fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 1);
     pc_fw_cfg_boot(pcms);
     pc_e820_publish(pcms);
+}
+
+/* After -device: the bootindex= devices' paths, behind what the board put
+ * there already (the -kernel boot ROM). */
+void pc_fw_cfg_bootorder(PCMachineState *pcms)
+{
+    size_t len, old_len = 0;
+    char *list = bootdevice_list(&len), *order;
+    const uint8_t *old = fw_cfg_file_data(pcms->fw_cfg, "bootorder", &old_len);
+
+    if (!list)
+        return;
+    while (old && old_len && (old[old_len - 1] == 0 || old[old_len - 1] == '\n'))
+        old_len--;
+    order = xasprintf("%.*s%s%s", (int)old_len, old ? (const char *)old : "", old_len ? "\n" : "",
+                      list);
+    fw_cfg_modify_file(pcms->fw_cfg, "bootorder", order, strlen(order) + 1);
+    free(order);
+    free(list);
 }

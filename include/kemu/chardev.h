@@ -23,6 +23,8 @@ typedef enum ChrEvent {
     CHR_EVENT_OPENED,  /* a peer connected */
     CHR_EVENT_CLOSED,  /* the peer went away */
     CHR_EVENT_BREAK,   /* serial break (Ctrl-a b on stdio) */
+    CHR_EVENT_MUX_IN,  /* a mux gave this front end the input focus */
+    CHR_EVENT_MUX_OUT, /* a mux took the input focus away */
 } ChrEvent;
 
 typedef int ChrCanReadFn(void *opaque);

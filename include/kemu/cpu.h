@@ -37,6 +37,18 @@ typedef struct CPUOps {
      * main loop calls exec() on a halted CPU only when this is true; exec()
      * then clears halted as it takes the interrupt. */
     bool (*has_work)(CPUState *cpu);
+    /* Optional, for the monitor and debuggers (NULL: not provided). */
+    /* The physical address that virtual (linear) address addr maps to
+     * under the CPU's current MMU settings, with no side effects (no
+     * faults, no accessed/dirty bits); -1 when it is not mapped. */
+    hwaddr (*debug_translate)(CPUState *cpu, uint64_t addr);
+    /* A register's value by its lower-case name ("eax", "rip", "cs",
+     * "eflags", "pc" = code segment base + instruction pointer, ...);
+     * false when the architecture has no such register. */
+    bool (*get_register)(CPUState *cpu, const char *name, uint64_t *val);
+    /* Width in bits of the code being run (16, 32 or 64), for the
+     * monitor's disassembly ("x /i"). */
+    int (*code_bits)(CPUState *cpu);
 } CPUOps;
 
 struct CPUState {

@@ -36,6 +36,9 @@ typedef struct MachineState {
     bool qtest;                   /* accel=qtest: no CPU runs */
     bool start_stopped;           /* -S */
     bool no_hpet;                 /* -no-hpet: the board must not create an HPET */
+    const char *vga;              /* -vga type: "std" (default), "none" (-vga none, -nodefaults) */
+    bool vga_created;             /* set by a board that created the -vga adapter */
+    bool nodefaults;              /* -nodefaults: no default VGA, serial port or drives */
     Chardev *serial[MAX_SERIAL_PORTS]; /* -serial, in order */
     int nr_serial;
     /* Filled by the board */

@@ -51,6 +51,41 @@ bool qemu_reset_pending(void);
 ShutdownCause qemu_take_shutdown(int *status);
 bool qemu_take_reset(void);
 
+/*
+ * Run state (a subset of QEMU's RunState, with its names). The VM runs
+ * when the state is RUN_STATE_RUNNING: CPUs execute and the host-driven
+ * virtual clock advances. Any other state stops both; the main loop keeps
+ * serving host input (the monitor) and carrying out requests.
+ */
+typedef enum RunState {
+    RUN_STATE_PRELAUNCH, /* -S: built, never started ("cont" starts it) */
+    RUN_STATE_RUNNING,
+    RUN_STATE_PAUSED,    /* stopped by the monitor ("stop") */
+    RUN_STATE_SHUTDOWN,  /* the guest powered off under -no-shutdown */
+    RUN_STATE_DEBUG,     /* stopped by a debugger */
+} RunState;
+
+RunState runstate_get(void);
+/* "prelaunch", "running", "paused", "shutdown", "debug" */
+const char *runstate_name(RunState state);
+bool runstate_is_running(void);
+/* Stop the CPUs and the clock and enter state (never RUNNING). Sends
+ * VM_EVENT_STOP when the VM was running. */
+void vm_stop(RunState state);
+/* Start or resume the VM; sends VM_EVENT_RESUME. No-op when running. */
+void vm_start(void);
+
+/* Machine events, for the monitor's QMP events. cause is the shutdown
+ * cause for VM_EVENT_SHUTDOWN (SHUTDOWN_NONE otherwise). */
+typedef enum VmEvent {
+    VM_EVENT_STOP,      /* the VM stopped (any state but RUNNING) */
+    VM_EVENT_RESUME,    /* the VM runs again */
+    VM_EVENT_RESET,     /* a machine reset was carried out */
+    VM_EVENT_SHUTDOWN,  /* kemu is about to exit (or stop, -no-shutdown) */
+} VmEvent;
+typedef void VmEventFn(void *opaque, VmEvent event, ShutdownCause cause);
+void vm_add_event_listener(VmEventFn *fn, void *opaque);
+
 /* Global run options set from the command line. */
 extern bool opt_no_reboot;
 extern bool opt_no_shutdown;

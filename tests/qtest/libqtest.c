@@ -118,10 +118,8 @@ const char *qtest_isa_machine(void)
 
     if (env && *env)
         return env;
-    if (!args && qtest_is_qemu())
-        args = "-M pc -nodefaults";
     if (!args)
-        args = qtest_has_machine("pc") ? "-M pc -serial none" : "-M none";
+        args = qtest_has_machine("pc") ? "-M pc -nodefaults" : "-M none";
     return args;
 }
 

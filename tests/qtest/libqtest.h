@@ -44,8 +44,8 @@ const char *qtest_binary(void);
 /* True if "-M help" of the binary lists machine name. */
 bool qtest_has_machine(const char *name);
 /* Machine options for ISA device tests: $KEMU_QTEST_MACHINE if set, else
- * "-M pc -serial none" when the pc machine exists (no board UART in the
- * way), else "-M none"; for QEMU "-M pc -nodefaults". */
+ * "-M pc -nodefaults" when the pc machine exists (no default UART or VGA
+ * in the way, for kemu and QEMU alike), else "-M none". */
 const char *qtest_isa_machine(void);
 
 /* Send a raw command line (no newline) and return the reply line

@@ -89,8 +89,7 @@ static QTestState *start(const char *args)
 {
     char all[512];
 
-    snprintf(all, sizeof(all), "-M pc %s %s", qtest_is_qemu() ? "-nodefaults" : "-serial none",
-             args);
+    snprintf(all, sizeof(all), "-M pc -nodefaults %s", args);
     return qtest_start(all);
 }
 

@@ -403,10 +403,10 @@ int main(void)
     const char *rom = "vgabios-stdvga.bin";
 
     snprintf(args, sizeof(args),
-             "-M pc %s -device pci-testdev,addr=03.0,membar=1M -device edu,addr=05.0 "
+             "-M pc -nodefaults -device pci-testdev,addr=03.0,membar=1M -device edu,addr=05.0 "
              "-device edu,addr=06.0 -device pci-testdev,addr=07.0,romfile=%s "
              "-device pci-testdev,addr=04.2",
-             qtest_is_qemu() ? "-nodefaults" : "-serial none", rom);
+             rom);
     qtest_start(args);
     test_config_mechanism();
     test_host_bridge();

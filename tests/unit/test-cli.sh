@@ -43,8 +43,8 @@ expect "-m 1X" 1 "$P: -m 1X: Parameter 'size' expects a non-negative number belo
 Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-
 and exabytes, respectively." -m 1X
 expect "-m unknown key" 1 "$P: -m size=1G,foo=1: Invalid parameter 'foo'" -m size=1G,foo=1
-expect "-cdrom" 1 "$P: -cdrom: not supported yet" -cdrom x.iso
-expect "-hda" 1 "$P: -hda: not supported yet" -hda x.img
+expect "-cdrom" 1 "$P: -cdrom /nonexistent/x.iso: Could not open '/nonexistent/x.iso': No such file or directory" -cdrom /nonexistent/x.iso
+expect "-hda" 1 "$P: -hda /nonexistent/x.img: Could not open '/nonexistent/x.img': No such file or directory" -hda /nonexistent/x.img
 expect "-enable-kvm" 1 "$P: -enable-kvm: not supported yet" -enable-kvm
 expect "accel=kvm" 1 "$P: -M accel=kvm: accelerator kvm: not supported yet" -M accel=kvm
 expect "-display sdl" 1 "$P: -display sdl: display 'sdl': not supported yet" -display sdl
@@ -60,7 +60,14 @@ expect "-boot menu" 1 "$P: -boot menu=maybe: Parameter 'boot.menu' expects 'on' 
 expect "-icount bad shift" 1 "$P: -icount shift=x: icount: Invalid shift value" -icount shift=x
 expect "-d bad item" 1 "$P: -d int,bogus: unknown log item 'bogus' (try -d help)" -d int,bogus
 expect "-device unknown" 1 "$P: -device nope: 'nope' is not a valid device model name" -M none -device nope
-expect "-vga std" 1 "$P: -vga: not supported yet" -vga std
+expect "-vga cirrus" 1 "$P: -vga cirrus: not supported yet" -vga cirrus
+expect "-vga unknown" 1 "$P: unknown vga type: bogus" -vga bogus
+expect "-vga tcx" 1 "$P: TCX framebuffer not available" -vga tcx
+expect "-vga std on -M none" 0 "$P: warning: A -vga option was passed but this machine type does not use that option; No VGA device has been created" -M none -vga std -display none -qtest stdio
+expect "-vga none on -M none" 0 "" -M none -vga none -display none -qtest stdio
+expect "-nodefaults" 0 "" -M none -nodefaults -display none -qtest stdio
+run "$bin" -vga help
+report "$([ $rc = 0 ] && grep -qx 'std                  standard VGA (default)' "$tmp/out" && grep -qx 'none                 no graphic card' "$tmp/out"; echo $?)" "-vga help"
 expect "-monitor stdio" 1 "$P: -monitor: not supported yet" -monitor stdio
 expect "-rtc base=localtime" 1 "$P: -rtc: not supported yet" -rtc base=localtime
 expect "-accel kvm" 1 "$P: -accel kvm: accelerator kvm: not supported yet" -accel kvm
@@ -68,7 +75,7 @@ expect "-serial five times" 1 "$P: -serial null: too many serial ports (at most 
 expect "-machine unknown property" 1 "$P: -M none,foo=1: machine property 'foo' not supported yet" -M none,foo=1
 expect "-smp zero topology" 1 "$P: -smp 1,cores=0: CPU topology parameters must be greater than zero" -smp 1,cores=0
 expect "-icount shift too big" 1 "$P: -icount 11: icount: Invalid shift value" -icount 11
-expect "disk image argument" 1 "$P: disk.img: disk images are not supported yet" disk.img
+expect "disk image argument" 1 "$P: /nonexistent/disk.img: Could not open '/nonexistent/disk.img': No such file or directory" /nonexistent/disk.img
 
 # The program name picks the target and the message prefix.
 ln -s "$(cd "$dir" && pwd)/$(basename "$bin")" "$tmp/kemu-system-i386"

@@ -92,8 +92,12 @@ void pc_e820_add(PCMachineState *pcms, uint64_t addr, uint64_t len, uint32_t typ
 void pc_memory_init(PCMachineState *pcms);
 void pc_e820_publish(PCMachineState *pcms); /* (re)write "etc/e820" */
 void pc_cmos_init(PCMachineState *pcms);
+void pc_cmos_init_late(PCMachineState *pcms); /* drive bytes, once devices exist */
 void pc_cmos_set_boot_order(PCMachineState *pcms, const char *order);
 void pc_fw_cfg_init(PCMachineState *pcms);
+void pc_fw_cfg_bootorder(PCMachineState *pcms); /* bootindex= devices, once they exist */
+/* IDE, ISA DMA, floppy controller and the command line's drives. */
+void pc_drives_init(PCMachineState *pcms);
 /* ACPI tables (only with the PIIX4 PM function) and SMBIOS, into fw_cfg. */
 void pc_firmware_tables_init(PCMachineState *pcms, bool have_pm);
 
