@@ -43,16 +43,26 @@ static int raw_open(BlockDriverState *bs, int flags, Error **errp)
     struct stat st;
 
     s->fd = open(bs->filename, ((flags & BDRV_O_RDWR) ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (s->fd < 0 && errno == EISDIR) {
+        error_setg(errp, "'file' driver requires '%s' to be a regular file", bs->filename);
+        return -EINVAL;
+    }
     if (s->fd < 0) {
         error_setg_errno(errp, errno, "Could not open '%s'", bs->filename);
         return -errno;
     }
-    if (fstat(s->fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-        int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    if (fstat(s->fd, &st) < 0) {
+        int err = errno;
 
         error_setg_errno(errp, err, "Could not open '%s'", bs->filename);
         close(s->fd);
         return -err;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        /* QEMU's file-posix message */
+        error_setg(errp, "'file' driver requires '%s' to be a regular file", bs->filename);
+        close(s->fd);
+        return -EINVAL;
     }
     s->is_blockdev = S_ISBLK(st.st_mode);
     return 0;

@@ -113,11 +113,24 @@ static bool fdc_sector_check(FDCState *s)
     return true;
 }
 
+/* A sector past the end of a short image reads as zeros, as in QEMU, so
+ * that odd-sized images (GRUB's rescue floppy) work. */
+static int fdc_pread(BlockBackend *blk, int64_t off, uint8_t *buf)
+{
+    int64_t len = blk_getlength(blk);
+
+    if (len >= 0 && off + FD_SECTOR_LEN > len) {
+        memset(buf, 0, FD_SECTOR_LEN);
+        return off < len ? blk_pread(blk, off, buf, len - off) : 0;
+    }
+    return blk_pread(blk, off, buf, FD_SECTOR_LEN);
+}
+
 static bool fdc_read_sector(FDCState *s)
 {
     int64_t off = fdc_xfer_offset(s);
 
-    if (off < 0 || blk_pread(fdc_xfer_drive(s)->blk, off, s->fifo, FD_SECTOR_LEN) < 0) {
+    if (off < 0 || fdc_pread(fdc_xfer_drive(s)->blk, off, s->fifo) < 0) {
         fdc_stop(s, FD_ST0_ABNTERM, off < 0 ? FD_ST1_ND : FD_ST1_DE, 0);
         return false;
     }

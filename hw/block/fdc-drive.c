@@ -7,9 +7,9 @@
  * whose sectors x tracks x sides x 512 equals the image size wins, and
  * gives both the geometry and the drive type (3.5" 1.44 MB, 3.5" 2.88 MB
  * or 5.25" 1.2 MB) and the data rate the medium needs. An image of any
- * other size is read as a 1.44 MB disk (sectors past its end fail). A
- * drive without a disk reports a 1.44 MB drive type, as QEMU's "auto"
- * drive does.
+ * other size is read as a 2.88 MB disk (sectors past its end read as
+ * zeros), and a drive without a disk reports a 2.88 MB drive, as QEMU's
+ * "auto" drive type with its default fallback (288) does.
  *
  * Sectors are numbered from 1; the image stores tracks in order, both
  * sides of a cylinder together (offset = ((C * sides + H) * SPT + R - 1)
@@ -51,6 +51,8 @@ bool fd_drive_read_only(FDrive *d)
     return !d->blk || blk_is_read_only(d->blk);
 }
 
+#define FD_FORMAT_FALLBACK 6 /* 2.88 MB: QEMU's fallback drive type */
+
 static const FDFormat *fd_pick_format(int64_t size)
 {
     for (size_t i = 0; i < ARRAY_SIZE(fd_formats); i++) {
@@ -59,7 +61,7 @@ static const FDFormat *fd_pick_format(int64_t size)
         if ((int64_t)f->last_sect * f->max_track * f->sides * FD_SECTOR_LEN == size)
             return f;
     }
-    return &fd_formats[0];
+    return &fd_formats[FD_FORMAT_FALLBACK];
 }
 
 void fd_drive_revalidate(FDrive *d)
@@ -70,7 +72,7 @@ void fd_drive_revalidate(FDrive *d)
         d->last_sect = d->max_track = d->sides = 0;
         d->media_rate = FD_RATE_500K;
         if (d->present)
-            d->drive_type = FDRIVE_144;
+            d->drive_type = fd_formats[FD_FORMAT_FALLBACK].drive;
         return;
     }
     f = fd_pick_format(blk_getlength(d->blk));

@@ -28,6 +28,7 @@
  * guest-driven positions are bounded (see fdc-internal.h).
  */
 #include "fdc-internal.h"
+#include "kemu/drive.h"
 #include "kemu/hw/isa_dma.h"
 #include "kemu/isa.h"
 
@@ -454,7 +455,8 @@ Device *fdc_init(void)
 typedef struct FloppyDev {
     Device parent;
     uint32_t unit;      /* 0 (A:) or 1 (B:); default: first free */
-    char *file;         /* image (kemu extension until -drive if=none) */
+    char *drive;        /* -drive if=none id (QEMU's way) */
+    char *file;         /* image (kemu extension) */
     char *format;
     bool readonly;
 } FloppyDev;
@@ -473,11 +475,15 @@ static bool floppy_realize(Device *dev, Error **errp)
     }
     if (f->unit == UINT32_MAX)
         unit = ((FDCState *)fdc)->drives[0].present ? 1 : 0;
-    blk = f->file ? blk_open(f->file, &bo, errp) : blk_new_empty(false);
+    if (f->drive)
+        blk = drive_claim(f->drive, dev->cls->name, errp);
+    else
+        blk = f->file ? blk_open(f->file, &bo, errp) : blk_new_empty(false);
     if (!blk)
         return false;
     if (!fdc_drive_attach(fdc, unit, blk, errp)) {
-        blk_close(blk);
+        if (!f->drive)
+            blk_close(blk); /* a -drive stays with the drive list */
         return false;
     }
     return true;
@@ -485,6 +491,7 @@ static bool floppy_realize(Device *dev, Error **errp)
 
 static const Property floppy_props[] = {
     DEFINE_PROP("unit", PROP_UINT32, FloppyDev, unit, UINT32_MAX, "0 (A:) or 1 (B:)"),
+    DEFINE_PROP_STRING("drive", FloppyDev, drive, "a -drive if=none id"),
     DEFINE_PROP_STRING("file", FloppyDev, file, "image file (kemu extension)"),
     DEFINE_PROP_STRING("format", FloppyDev, format, "image format: raw, qcow2"),
     DEFINE_PROP("readonly", PROP_BOOL, FloppyDev, readonly, 0, "write-protected disk"),
