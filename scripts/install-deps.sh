@@ -5,7 +5,7 @@
 #   scripts/install-deps.sh --if-missing same, silent when all is present
 set -e
 PKGS="meson ninja-build gcc pkg-config gcc-multilib nasm zlib1g-dev libcapstone-dev
-      seabios acpica-tools qemu-utils qemu-system-x86 bochsbios python3"
+      seabios acpica-tools qemu-utils qemu-system-x86 bochsbios python3 cpio grub-pc-bin xorriso mtools"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# test-linux-iso: Debian's kernel booted by GRUB from a CD (slow suite).
+#
+# cache/guests/ARCH/linux.iso (grub-mkrescue, made by
+# scripts/fetch-guests.sh) holds the kernel and the test initramfs; GRUB's
+# menu entry boots them with console=ttyS0. Run as
+#   kemu -m 512 -cdrom linux.iso -boot d
+# (or, while -cdrom is not accepted yet, the same CD-ROM through
+# -device piix3-ide/ide-cd), then the checks of linux-guest.sh.
+# Usage: test-linux-iso.sh KEMU_BINARY ARCH (i386 or amd64). TAP output.
+KEMU=${1:-kemu-system-x86_64}
+ARCH=${2:-amd64}
+SRC=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$SRC/../.." && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+. "$SRC/boot-lib.sh"
+. "$SRC/linux-guest.sh"
+
+if [ ! -x "$KEMU" ]; then
+    echo "1..0 # SKIP no kemu binary at $KEMU"
+    exit 0
+fi
+linux_guests_ready
+ISO="$GUESTS/$ARCH/linux.iso"
+if [ ! -s "$ISO" ]; then
+    echo "1..0 # SKIP no $ISO (needs grub-pc-bin, xorriso, mtools)"
+    exit 0
+fi
+linux_expect
+case $ARCH in
+i386) uname=i686 LINUX_FLAGS="" ;;
+*) uname=x86_64 LINUX_FLAGS="lm sse sse2" ;;
+esac
+cpu=""
+[ -n "$LINUX_CPU" ] && cpu="-cpu $LINUX_CPU"
+cd_args="-cdrom $ISO"
+if timeout 2 "$KEMU" -M none -cdrom "$ISO" -S -display none 2>&1 </dev/null |
+    grep -q "not supported"; then
+    cd_args="-device piix3-ide,addr=01.1 -device ide-cd,bus=ide.1,unit=0,file=$ISO"
+fi
+echo "# $KEMU $cpu -icount shift=0,sleep=off -m 512 $cd_args -boot d"
+start=$(date +%s)
+# shellcheck disable=SC2086
+kemu_run iso 900 $cpu -icount shift=0,sleep=off -m 512 $cd_args -boot d
+echo "# iso: $(($(date +%s) - start)) s, exit status $rc"
+grep -q "Booting .kemu test guest'" "$TMP/iso.txt"
+ok $? "GRUB boots its menu entry from the CD"
+linux_check iso $uname
+finish
