@@ -91,7 +91,7 @@ ok $? "-nographic: banner comes first"
 # 2. the boot menu prompt and the timer interrupt: host clock, then -icount
 for clock in host icount; do
     extra=""
-    [ $clock = icount ] && extra="-icount shift=0"
+    [ $clock = icount ] && extra="-icount shift=4"
     # shellcheck disable=SC2086
     run menu-$clock "No bootable device\." 30 -nographic $extra -boot menu=on,splash-time=500
     f="$TMP/menu-$clock.txt.txt"
