@@ -112,6 +112,7 @@ void x86_cpu_do_reset(CPUX86State *env)
     env->cc_op = CC_OP_EFLAGS;
     env->cc_src = env->cc_dst = env->cc_src2 = 0;
     env->efer = 0;
+    env->xcr0 = XSTATE_X87;
     memset(env->cr, 0, sizeof(env->cr));
     env->cr[0] = 0x60000010;
     for (int s = 0; s < X86_NSEGS; s++)
@@ -137,8 +138,7 @@ void x86_cpu_do_reset(CPUX86State *env)
     env->wait_sipi = env->parent.index != 0;
     env->parent.halted = env->wait_sipi;
     env->parent.interrupt_request = 0;
-    env->mxcsr = 0x1f80;
-    memset(env->xmm, 0, sizeof(env->xmm));
+    sse_reset(&env->sse);
     env->ferr = false;
     x86_msr_reset(env);
     x86_fpu_reset(env);
@@ -156,22 +156,19 @@ void x86_cpu_do_reset(CPUX86State *env)
 void x86_cpu_init(CPUX86State *env)
 {
     X87State fpu = env->fpu;
-    uint8_t xmm[16][16];
-    uint32_t mxcsr = env->mxcsr;
+    SSEState sse = env->sse;
     uint64_t mtrr_def = env->mtrr_def_type, pat = env->pat, tsc = env->tsc_offset;
     uint64_t fixed[11], vb[MSR_MTRR_VAR_COUNT], vm[MSR_MTRR_VAR_COUNT];
     uint32_t pending = env->parent.interrupt_request & ~CPU_INTERRUPT_INIT;
     bool wait;
 
-    memcpy(xmm, env->xmm, sizeof(xmm));
     memcpy(fixed, env->mtrr_fixed, sizeof(fixed));
     memcpy(vb, env->mtrr_var_base, sizeof(vb));
     memcpy(vm, env->mtrr_var_mask, sizeof(vm));
     x86_cpu_do_reset(env);
     env->parent.interrupt_request = pending; /* a start-up IPI may already wait */
     env->fpu = fpu;
-    memcpy(env->xmm, xmm, sizeof(xmm));
-    env->mxcsr = mxcsr;
+    env->sse = sse;
     env->mtrr_def_type = mtrr_def;
     env->pat = pat;
     env->tsc_offset = tsc;
@@ -207,6 +204,9 @@ static const CPUOps x86_cpu_ops = {
     .reset = x86_cpu_reset_op,
     .dump_state = x86_cpu_dump_state,
     .has_work = x86_cpu_has_work,
+    .debug_translate = x86_cpu_debug_translate,
+    .get_register = x86_get_register,
+    .code_bits = x86_code_bits,
 };
 
 static void x86_as_changed(void *opaque, AddressSpace *as)

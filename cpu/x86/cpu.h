@@ -23,6 +23,7 @@
 #include "kemu/log.h"
 #include "kemu/memory.h"
 #include "kemu/x86.h"
+#include "sse.h"
 #include "x87.h"
 
 typedef struct X86CPU CPUX86State;
@@ -198,7 +199,7 @@ typedef struct TLBExtra {
 /* CPUID feature words */
 enum {
     FEAT_1_EDX, FEAT_1_ECX, FEAT_8000_0001_EDX, FEAT_8000_0001_ECX,
-    FEAT_7_0_EBX, FEAT_7_0_ECX, FEAT_7_0_EDX, FEAT_WORDS,
+    FEAT_7_0_EBX, FEAT_7_0_ECX, FEAT_7_0_EDX, FEAT_6_EAX, FEAT_D_1_EAX, FEAT_WORDS,
 };
 #define CPUID_FPU (1u << 0)
 #define CPUID_VME (1u << 1)
@@ -223,6 +224,8 @@ enum {
 #define CPUID_SSE (1u << 25)
 #define CPUID_SSE2 (1u << 26)
 #define CPUID_EXT_SSE3 (1u << 0)
+#define CPUID_EXT_PCLMULQDQ (1u << 1)
+#define CPUID_EXT_MONITOR (1u << 3)
 #define CPUID_EXT_SSSE3 (1u << 9)
 #define CPUID_EXT_CX16 (1u << 13)
 #define CPUID_EXT_SSE41 (1u << 19)
@@ -230,6 +233,12 @@ enum {
 #define CPUID_EXT_X2APIC (1u << 21)
 #define CPUID_EXT_MOVBE (1u << 22)
 #define CPUID_EXT_POPCNT (1u << 23)
+#define CPUID_EXT_TSC_DEADLINE (1u << 24)
+#define CPUID_EXT_AES (1u << 25)
+#define CPUID_EXT_XSAVE (1u << 26)
+#define CPUID_EXT_OSXSAVE (1u << 27)
+#define CPUID_EXT_AVX (1u << 28)
+#define CPUID_EXT_RDRAND (1u << 30)
 #define CPUID_EXT_HYPERVISOR (1u << 31)
 #define CPUID_EXT2_SYSCALL (1u << 11)
 #define CPUID_EXT2_NX (1u << 20)
@@ -237,6 +246,31 @@ enum {
 #define CPUID_EXT2_LM (1u << 29)
 #define CPUID_EXT3_LAHF_LM (1u << 0)
 #define CPUID_EXT3_ABM (1u << 5)
+#define CPUID_EXT3_SSE4A (1u << 6)
+#define CPUID_EXT3_3DNOWPREFETCH (1u << 8)
+#define CPUID_EXT2_PDPE1GB (1u << 26)
+#define CPUID_7_0_EBX_FSGSBASE (1u << 0)
+#define CPUID_7_0_EBX_BMI1 (1u << 3)
+#define CPUID_7_0_EBX_SMEP (1u << 7)
+#define CPUID_7_0_EBX_BMI2 (1u << 8)
+#define CPUID_7_0_EBX_ERMS (1u << 9)
+#define CPUID_7_0_EBX_INVPCID (1u << 10)
+#define CPUID_7_0_EBX_RDSEED (1u << 18)
+#define CPUID_7_0_EBX_ADX (1u << 19)
+#define CPUID_7_0_EBX_SMAP (1u << 20)
+#define CPUID_7_0_EBX_CLFLUSHOPT (1u << 23)
+#define CPUID_7_0_EBX_CLWB (1u << 24)
+#define CPUID_7_0_ECX_UMIP (1u << 2)
+#define CPUID_7_0_ECX_RDPID (1u << 22)
+#define CPUID_6_EAX_ARAT (1u << 2)
+#define CPUID_D_1_EAX_XSAVEOPT (1u << 0)
+#define CPUID_ACPI (1u << 22)
+#define CPUID_SS (1u << 27)
+#define CPUID_EXT2_MMXEXT (1u << 22)
+/* XSAVE state components kemu implements (XCR0 bits): x87 and SSE */
+#define XSTATE_X87 1u
+#define XSTATE_SSE 2u
+#define XSTATE_SUPPORTED (XSTATE_X87 | XSTATE_SSE)
 
 typedef struct X86CPUModel {
     const char *name;
@@ -278,6 +312,7 @@ struct X86CPU {
     uint64_t cr[9];                  /* CR0, CR2, CR3, CR4, CR8 (TPR) used */
     uint64_t dr[8];
     uint64_t efer;
+    uint64_t xcr0;                   /* XSAVE feature mask (XSETBV) */
 
     /* MSRs */
     uint64_t tsc_offset;             /* guest TSC = virtual clock ticks + offset */
@@ -295,10 +330,9 @@ struct X86CPU {
     uint64_t smbase;
     uint64_t tsc_adjust;
 
-    /* x87/MMX (owned by x87.c) and SSE state (part 2) */
+    /* x87/MMX (x87.c, mmx.c) and SSE (sse*.c) state */
     X87State fpu;
-    uint8_t xmm[16][16];
-    uint32_t mxcsr;
+    SSEState sse;
     bool ferr;                       /* FERR# asserted (CR0.NE=0: IRQ13) */
     struct IrqLine *ferr_irq;
 
@@ -328,7 +362,7 @@ struct X86CPU {
     X86Block *cur_block;
     uint64_t block_rip;              /* rip at the start of cur_block */
     DecodedInsn *patched_insn;       /* temporary terminator of a partly run block */
-    int chain_depth;                 /* blocks chained since the loop looked */
+    int64_t chain_limit;             /* icount beyond which blocks are not chained */
     bool chain_off;                  /* -d exec/cpu: every block through the loop */
     bool block_done;                 /* cur_block's terminator has accounted it */
     X86Handler *patched_fn;
@@ -457,6 +491,8 @@ void x86_do_interrupt(CPUX86State *env, int vector, bool soft, int error_code,
 void x86_seg_set_cache(CPUX86State *env, int seg, uint16_t sel, uint64_t base, uint32_t limit,
                        uint32_t flags);
 void x86_seg_load_real(CPUX86State *env, int seg, uint16_t sel);
+/* Change only the base (FS/GS base MSRs, SWAPGS, WRFSBASE). */
+void x86_seg_set_base(CPUX86State *env, int seg, uint64_t base);
 /* Load a segment register by MOV/POP/LxS (all protected-mode checks). */
 void x86_seg_load(CPUX86State *env, int seg, uint16_t sel);
 void x86_seg_update_window(CPUX86State *env, SegCache *sc, int seg);
@@ -519,10 +555,29 @@ void x86_msr_reset(CPUX86State *env);
 
 /* ---- dump.c ---- */
 void x86_cpu_dump_state(CPUState *cs, FILE *out);
+
+/* ---- debug.c: CPUOps hooks for the monitor ---- */
+bool x86_get_register(CPUState *cs, const char *name, uint64_t *val);
+hwaddr x86_cpu_debug_translate(CPUState *cs, uint64_t addr);
+int x86_code_bits(CPUState *cs);
 void x86_log_block(CPUX86State *env, uint64_t pc, const uint8_t *code, unsigned len);
 
 /* ---- fpu glue (ops-fpu.c) ---- */
 void x86_fpu_reset(CPUX86State *env);
 void x86_fpu_dump(const CPUX86State *env, FILE *out);
+/* A pending unmasked x87 error at a waiting x87/MMX instruction: #MF
+ * (CR0.NE=1) or FERR# (IRQ13). */
+void x86_fpu_check_pending(CPUX86State *env);
+/* The legacy 512-byte FXSAVE/XSAVE region: x87 part and/or MXCSR+XMM part;
+ * restore fails (nothing changed) for reserved MXCSR bits. */
+void x86_fx_image_save(CPUX86State *env, uint8_t img[512], bool rexw, bool x87, bool sse);
+bool x86_fx_image_restore(CPUX86State *env, const uint8_t img[512], bool rexw, bool x87,
+                          bool sse);
+/* len (a multiple of 8) bytes at a checked linear address; writes probe
+ * every page first. */
+void x86_mem_read_lin(CPUX86State *env, uint64_t lin, uint8_t *buf, unsigned len);
+void x86_mem_write_lin(CPUX86State *env, uint64_t lin, const uint8_t *buf, unsigned len);
+/* Fault now (#PF) unless every page of [lin, lin+len) is writable. */
+void x86_probe_write_lin(CPUX86State *env, uint64_t lin, unsigned len);
 
 #endif

@@ -21,6 +21,15 @@
 /* The bits of CPUID.1:EDX that AMD also reports in CPUID.80000001h:EDX. */
 #define AMD_EXT2_ALIASES 0x0183f3ffu
 
+/* CPUID.1:EDX of QEMU's x86-64 models (fpu de pse tsc msr pae mce cx8 apic
+ * sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2) */
+#define EDX_X86_64 0x078bfbfdu
+#define ECX_NEHALEM                                                                               \
+    (CPUID_EXT_SSE3 | CPUID_EXT_SSSE3 | CPUID_EXT_CX16 | CPUID_EXT_SSE41 | CPUID_EXT_SSE42 |      \
+     CPUID_EXT_POPCNT | CPUID_EXT_HYPERVISOR)
+#define ECX_WESTMERE (ECX_NEHALEM | CPUID_EXT_AES | CPUID_EXT_PCLMULQDQ)
+#define EXT2_INTEL64 (CPUID_EXT2_SYSCALL | CPUID_EXT2_NX | CPUID_EXT2_LM)
+
 static const X86CPUModel x86_models[] = {
     { "486", "", 1, 0, INTEL, 4, 8, 0, { 0x00000009, 0x80000000 }, "" },
     { "pentium", "", 1, 0, INTEL, 5, 4, 3, { 0x008003bd, 0x80000000 }, "" },
@@ -29,12 +38,38 @@ static const X86CPUModel x86_models[] = {
     { "qemu32", "QEMU Virtual CPU version 2.5+", 4, 0x80000004, INTEL, 6, 6, 3,
       { 0x0781abfd, 0x80000001 }, "QEMU Virtual CPU version 2.5+" },
     { "qemu64", "QEMU Virtual CPU version 2.5+", 0xd, 0x8000000a, AMD, 15, 107, 1,
-      { 0x078bfbfd, 0x80002001, CPUID_EXT2_LM | CPUID_EXT2_NX | CPUID_EXT2_SYSCALL,
-        CPUID_EXT3_LAHF_LM }, "QEMU Virtual CPU version 2.5+" },
+      { EDX_X86_64, 0x80002001, EXT2_INTEL64, CPUID_EXT3_LAHF_LM },
+      "QEMU Virtual CPU version 2.5+" },
+    { "Nehalem", "Intel Core i7 9xx (Nehalem Class Core i7)", 0xb, 0x80000008, INTEL, 6, 26, 3,
+      { EDX_X86_64, ECX_NEHALEM, EXT2_INTEL64, CPUID_EXT3_LAHF_LM },
+      "Intel Core i7 9xx (Nehalem Class Core i7)" },
+    { "Westmere", "Westmere E56xx/L56xx/X56xx (Nehalem-C)", 0xb, 0x80000008, INTEL, 6, 44, 1,
+      { EDX_X86_64, ECX_WESTMERE, EXT2_INTEL64, CPUID_EXT3_LAHF_LM,
+        [FEAT_6_EAX] = CPUID_6_EAX_ARAT },
+      "Westmere E56xx/L56xx/X56xx (Nehalem-C)" },
+    /* QEMU's SandyBridge under TCG (no x2apic, no tsc-deadline) without AVX:
+     * kemu has no VEX decoding */
+    { "SandyBridge", "Intel Xeon E312xx (Sandy Bridge)", 0xd, 0x80000008, INTEL, 6, 42, 1,
+      { EDX_X86_64, ECX_WESTMERE | CPUID_EXT_XSAVE, EXT2_INTEL64 | CPUID_EXT2_RDTSCP,
+        CPUID_EXT3_LAHF_LM, [FEAT_6_EAX] = CPUID_6_EAX_ARAT,
+        [FEAT_D_1_EAX] = CPUID_D_1_EAX_XSAVEOPT },
+      "Intel Xeon E312xx (Sandy Bridge)" },
+    /* Everything kemu implements (QEMU's TCG "max" less AVX/AVX2/FMA/F16C,
+     * BMI1/BMI2 (VEX), SVM, 3DNow!, SSE4a, SMAP, PKU, LA57, MPX) */
     { "max", "Enables all features supported by the accelerator in the current host",
       0xd, 0x8000000a, AMD, 15, 107, 1,
-      { 0x078bfbfd, 0x80802001, CPUID_EXT2_LM | CPUID_EXT2_NX | CPUID_EXT2_SYSCALL |
-        CPUID_EXT2_RDTSCP, CPUID_EXT3_LAHF_LM | CPUID_EXT3_ABM },
+      { EDX_X86_64 | CPUID_ACPI | CPUID_SS,
+        CPUID_EXT_SSE3 | CPUID_EXT_PCLMULQDQ | CPUID_EXT_MONITOR | CPUID_EXT_SSSE3 |
+            CPUID_EXT_CX16 | CPUID_EXT_SSE41 | CPUID_EXT_SSE42 | CPUID_EXT_MOVBE |
+            CPUID_EXT_POPCNT | CPUID_EXT_AES | CPUID_EXT_XSAVE | CPUID_EXT_RDRAND |
+            CPUID_EXT_HYPERVISOR,
+        EXT2_INTEL64 | CPUID_EXT2_MMXEXT | CPUID_EXT2_PDPE1GB | CPUID_EXT2_RDTSCP,
+        CPUID_EXT3_LAHF_LM | CPUID_EXT3_ABM,
+        CPUID_7_0_EBX_FSGSBASE | CPUID_7_0_EBX_SMEP | CPUID_7_0_EBX_ERMS |
+            CPUID_7_0_EBX_RDSEED | CPUID_7_0_EBX_ADX | CPUID_7_0_EBX_CLFLUSHOPT |
+            CPUID_7_0_EBX_CLWB,
+        CPUID_7_0_ECX_UMIP | CPUID_7_0_ECX_RDPID, 0, CPUID_6_EAX_ARAT,
+        CPUID_D_1_EAX_XSAVEOPT },
       "QEMU TCG CPU version 2.5+" },
 };
 
@@ -68,6 +103,8 @@ static const char *const feat_names[FEAT_WORDS][32] = {
                        "movdir64b" },
     [FEAT_7_0_EDX] = { [4] = "fsrm", [10] = "md-clear", [26] = "spec-ctrl", [27] = "stibp",
                        [29] = "arch-capabilities", [31] = "ssbd" },
+    [FEAT_6_EAX] = { [2] = "arat" },
+    [FEAT_D_1_EAX] = { "xsaveopt", "xsavec", "xgetbv1", "xsaves" },
 };
 
 static const struct {
@@ -268,6 +305,22 @@ static void cpuid_leaf4(uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uin
     }
 }
 
+/* XSAVE state enumeration (leaf 0Dh): x87 and SSE, both in the 576-byte
+ * legacy area + header. */
+static void cpuid_xsave(const CPUX86State *env, uint32_t sub, uint32_t r[4])
+{
+    if (!x86_has(env, FEAT_1_ECX, CPUID_EXT_XSAVE))
+        return;
+    if (sub == 0) {
+        r[0] = XSTATE_SUPPORTED;
+        r[1] = 0x240;           /* size for the components enabled in XCR0 */
+        r[2] = 0x240;           /* size for every supported component */
+    } else if (sub == 1) {
+        r[0] = env->features[FEAT_D_1_EAX];
+        r[1] = 0x240;
+    }
+}
+
 void x86_cpuid(CPUX86State *env, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
                uint32_t *c, uint32_t *d)
 {
@@ -300,7 +353,9 @@ void x86_cpuid(CPUX86State *env, uint32_t leaf, uint32_t sub, uint32_t *a, uint3
     case 1:
         r[0] = env->cpuid_version;
         r[1] = 0x800 | ((uint32_t)env->parent.index << 24);
-        r[2] = env->features[FEAT_1_ECX];
+        r[2] = env->features[FEAT_1_ECX] & ~CPUID_EXT_OSXSAVE;
+        if ((env->cr[4] & CR4_OSXSAVE) && (r[2] & CPUID_EXT_XSAVE))
+            r[2] |= CPUID_EXT_OSXSAVE;
         r[3] = env->features[FEAT_1_EDX];
         break;
     case 2:
@@ -317,12 +372,18 @@ void x86_cpuid(CPUX86State *env, uint32_t leaf, uint32_t sub, uint32_t *a, uint3
     case 5:
         r[2] = 3;
         break;
+    case 6:
+        r[0] = env->features[FEAT_6_EAX];
+        break;
     case 7:
         if (sub == 0) {
             r[1] = env->features[FEAT_7_0_EBX];
             r[2] = env->features[FEAT_7_0_ECX];
             r[3] = env->features[FEAT_7_0_EDX];
         }
+        break;
+    case 0xd:
+        cpuid_xsave(env, sub, r);
         break;
     case 0xb:
         r[2] = sub & 0xff;

@@ -15,6 +15,7 @@
  * table 2-1/2-2 (16- and 32-bit ModRM), 2-3 (SIB).
  */
 #include "decode.h"
+#include "ops-fast.h"
 
 const uint64_t x86_amask[4] = { 0, 0xffffULL, 0xffffffffULL, ~0ULL };
 
@@ -284,6 +285,59 @@ static int decode_osize(const OpEntry *e, const Prefixes *p, int rex, uint32_t h
     return ((hflags & HF_CS32) != 0) ^ p->opsize ? 2 : 1;
 }
 
+bool x86_sse_feature(const CPUX86State *env, int feature)
+{
+    switch (feature) {
+    case SSE_F_NONE: return true;
+    case SSE_F_SSE: return x86_has(env, FEAT_1_EDX, CPUID_SSE);
+    case SSE_F_SSE2: return x86_has(env, FEAT_1_EDX, CPUID_SSE2);
+    case SSE_F_SSE3: return x86_has(env, FEAT_1_ECX, CPUID_EXT_SSE3);
+    case SSE_F_SSSE3: return x86_has(env, FEAT_1_ECX, CPUID_EXT_SSSE3);
+    case SSE_F_SSE41: return x86_has(env, FEAT_1_ECX, CPUID_EXT_SSE41);
+    case SSE_F_SSE42: return x86_has(env, FEAT_1_ECX, CPUID_EXT_SSE42);
+    case SSE_F_POPCNT: return x86_has(env, FEAT_1_ECX, CPUID_EXT_POPCNT);
+    case SSE_F_AES: return x86_has(env, FEAT_1_ECX, CPUID_EXT_AES);
+    case SSE_F_PCLMUL: return x86_has(env, FEAT_1_ECX, CPUID_EXT_PCLMULQDQ);
+    case SSE_F_LZCNT: return x86_has(env, FEAT_8000_0001_ECX, CPUID_EXT3_ABM);
+    case SSE_F_BMI1: return x86_has(env, FEAT_7_0_EBX, CPUID_7_0_EBX_BMI1);
+    }
+    return false;
+}
+
+/*
+ * 0F, 0F 38 and 0F 3A opcodes: the SSE engine's forms (sse.h, step 2) take
+ * precedence over the core's table when the engine knows the encoding
+ * under its mandatory prefix; otherwise the core entry (MMX, integer or
+ * empty) decides. A form whose CPUID bit is off is #UD, except F3 0F
+ * BC/BD, which are BSF/BSR then.
+ */
+static const OpEntry *decode_sse(CPUX86State *env, DecodeState *s, const Prefixes *p,
+                                 uint32_t hflags, DecodedInsn *d, const OpEntry *e,
+                                 SSEInfo *info)
+{
+    uint8_t prefix = p->last_rep_byte ? p->last_rep_byte : p->opsize ? 0x66 : 0;
+    uint8_t modrm = next8(s);
+    int osz;
+
+    s->pos--; /* only a peek at ModRM */
+    if (s->too_long)
+        return e;
+    osz = decode_osize(&x86_entry_sse, p, s->rex, hflags);
+    *info = sse_insn_info(d->map, d->op, prefix, modrm, s->rex & 8, 1 << osz);
+    if (info->flags & SSE_I_UD) {
+        *info = (SSEInfo){ 0 };
+        return e;
+    }
+    if (!x86_sse_feature(env, info->feature)) {
+        if ((info->flags & SSE_I_NOSSE) && d->map == 1 && (d->op == 0xbc || d->op == 0xbd)) {
+            *info = (SSEInfo){ 0 };
+            return e;
+        }
+        info->flags = SSE_I_UD | (info->flags & SSE_I_IMM8);
+    }
+    return (info->flags & SSE_I_IMM8) ? &x86_entry_sse_i8 : &x86_entry_sse;
+}
+
 static X86Handler *decode_fail(DecodedInsn *d, X86Handler *fn)
 {
     d->fn = fn;
@@ -301,6 +355,7 @@ int x86_decode(CPUX86State *env, uint32_t hflags, X86Fetch *f, DecodedInsn *d, u
     bool mode64 = hflags & HF_CS64;
     const OpEntry *e;
     const HSet *hs;
+    SSEInfo sse = { 0 };
     uint8_t b;
     int mod = 3, reg = 0, rm = 0;
     bool byte, is_mem = false;
@@ -313,6 +368,8 @@ int x86_decode(CPUX86State *env, uint32_t hflags, X86Fetch *f, DecodedInsn *d, u
         e = &x86_entry_nop;
     else if (d->map == 0 && d->op == 0x63 && mode64)
         e = &x86_entry_movsxd;
+    else if (d->map)
+        e = decode_sse(env, &s, &p, hflags, d, e, &sse);
     if (mode64)
         d->asize = p.addrsize ? 2 : 3;
     else
@@ -368,6 +425,8 @@ int x86_decode(CPUX86State *env, uint32_t hflags, X86Fetch *f, DecodedInsn *d, u
     if (e->fmt == F_MOFFS && (hflags & HF_CS64) && p.addrsize)
         d->asize = 2;
     decode_imm(&s, d, e->fmt, byte);
+    if (e == &x86_entry_sse || e == &x86_entry_sse_i8)
+        d->imm = x86_sse_pack(sse, d->imm);
     d->len = s.pos;
     if (f->failed)
         return 0;
@@ -383,7 +442,7 @@ int x86_decode(CPUX86State *env, uint32_t hflags, X86Fetch *f, DecodedInsn *d, u
         d->fn = x86_op_ud;
     else
         d->fn = hs->h[d->osize][is_mem];
-    if (!d->fn ||
+    if (!d->fn || (sse.flags & SSE_I_UD) ||
         (is_mem && (e->flags & OF_NOMEM)) || (!is_mem && fmt_has_modrm(e->fmt) && (e->flags & OF_NOREG)) ||
         (mode64 && (e->flags & OF_INV64)) ||
         (e->feat_word && !(env->features[e->feat_word - 1] & e->feat_bit)) ||
@@ -393,5 +452,6 @@ int x86_decode(CPUX86State *env, uint32_t hflags, X86Fetch *f, DecodedInsn *d, u
         d->flags |= DI_LOCK;
     if (d->fn == x86_op_ud)
         *of |= OF_END;
+    d->fn = x86_fast_select(env, hflags, d);
     return d->len;
 }

@@ -121,7 +121,30 @@ extern const OpEntry x86_map1[256];
 extern const OpEntry x86_map2[256];
 extern const OpEntry x86_map3[256];
 extern const OpEntry x86_map4[256];
-extern const OpEntry x86_entry_nop, x86_entry_movsxd;
+extern const OpEntry x86_entry_nop, x86_entry_movsxd, x86_entry_sse, x86_entry_sse_i8;
+
+/*
+ * SSE forms (sse.h): the decoder asks sse_insn_info() and keeps the answer
+ * in DecodedInsn.imm next to the imm8: bits 0-7 imm8, 16-31 SSEInfo.flags,
+ * 32-39 mem_size, 40-47 gpr_size, 48-55 feature.
+ */
+static inline uint64_t x86_sse_pack(SSEInfo i, uint8_t imm8)
+{
+    return imm8 | (uint64_t)i.flags << 16 | (uint64_t)i.mem_size << 32 |
+           (uint64_t)i.gpr_size << 40 | (uint64_t)i.feature << 48;
+}
+static inline SSEInfo x86_sse_unpack(uint64_t imm)
+{
+    return (SSEInfo){ .flags = (uint16_t)(imm >> 16), .mem_size = imm >> 32,
+                      .gpr_size = imm >> 40, .feature = imm >> 48 };
+}
+/* The mandatory prefix of an SSE form: the last F2/F3, else 66, else 0. */
+static inline uint8_t x86_sse_prefix(const DecodedInsn *d)
+{
+    return d->rep == REP_Z ? 0xf3 : d->rep == REP_NZ ? 0xf2 : (d->flags & DI_OPSIZE) ? 0x66 : 0;
+}
+/* Whether the CPU model has the CPUID bit of an SSEFeature. */
+bool x86_sse_feature(const CPUX86State *env, int feature);
 
 extern const uint64_t x86_amask[4];
 

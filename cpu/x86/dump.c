@@ -76,7 +76,7 @@ static void dump_fpu(const CPUX86State *env, FILE *out)
 
     x86_fpu_dump(env, out);
     for (int i = 0; i < nxmm; i++) {
-        const uint32_t *x = (const uint32_t *)env->xmm[i];
+        const uint32_t *x = env->sse.xmm[i].d;
 
         fprintf(out, "XMM%02d=%08x%08x%08x%08x", i, x[3], x[2], x[1], x[0]);
         fprintf(out, (i & 1) ? "\n" : " ");

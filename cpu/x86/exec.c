@@ -19,6 +19,7 @@
 
 #include "exec.h"
 #include "access.h"
+#include "ops-fast.h"
 #include "kemu/mainloop.h"
 
 #define ARENA_SIZE (64 * MiB)
@@ -32,6 +33,10 @@ typedef struct CodePage {
     hwaddr page;             /* page offset within mr */
     X86Block *blocks;        /* linked through page_next[k] */
     struct CodePage *next;
+    /* One bit per byte of the page covered by a block on the list (a
+     * superset after invalidations, until the next rebuild): a write that
+     * misses every bit needs no walk of the list. */
+    uint64_t code[TLB_PAGE_SIZE / 64];
 } CodePage;
 
 struct X86CodeCache {
@@ -204,6 +209,7 @@ static void block_invalidate(X86Block *b)
     X86Block **pp;
 
     b->valid = false;
+    chain_gen++;
     for (pp = &code_cache.hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == b) {
             *pp = b->hash_next;
@@ -221,21 +227,85 @@ static void block_invalidate(X86Block *b)
     }
 }
 
+/* The bytes [*start, *end) of page k of b (0: the first page, 1: the page
+ * a crossing block continues on). */
+static void block_page_range(const X86Block *b, int k, unsigned *start, unsigned *end)
+{
+    unsigned off = b->pc & ~TLB_PAGE_MASK;
+
+    if (k == 0) {
+        *start = off;
+        *end = MIN(off + b->size, TLB_PAGE_SIZE);
+    } else {
+        *start = 0;
+        *end = off + b->size - TLB_PAGE_SIZE;
+    }
+}
+
+static void bitmap_set_range(uint64_t *map, unsigned start, unsigned end)
+{
+    for (unsigned i = start; i < end; i++)
+        map[i >> 6] |= 1ULL << (i & 63);
+}
+
+static bool bitmap_test_range(const uint64_t *map, unsigned start, unsigned end)
+{
+    while (start < end) {
+        unsigned w = start >> 6, lo = start & 63;
+        unsigned n = MIN(end - start, 64 - lo);
+        uint64_t bits = (n == 64 ? ~0ULL : ((1ULL << n) - 1)) << lo;
+
+        if (map[w] & bits)
+            return true;
+        start += n;
+    }
+    return false;
+}
+
+static inline int block_page_index(const X86Block *b, const CodePage *p)
+{
+    return (b->mr[0] == p->mr && b->mr_page[0] == p->page) ? 0 : 1;
+}
+
+/* Whether b has code in [ws, we) of page p; with mark, set its bytes in
+ * p's bitmap instead. Both of a crossing block's pages may be p. */
+static bool block_on_page(const X86Block *b, CodePage *p, unsigned ws, unsigned we, bool mark)
+{
+    bool hit = false;
+
+    for (int k = 0; k < (b->crosses ? 2 : 1); k++) {
+        unsigned bs, be;
+
+        if (b->mr[k] != p->mr || b->mr_page[k] != p->page)
+            continue;
+        block_page_range(b, k, &bs, &be);
+        if (mark)
+            bitmap_set_range(p->code, bs, be);
+        else
+            hit |= ws < be && bs < we;
+    }
+    return hit;
+}
+
 void x86_code_invalidate(MemRegion *mr, hwaddr offset, uint64_t len)
 {
     hwaddr page = offset & TLB_PAGE_MASK;
+    unsigned ws = offset & ~TLB_PAGE_MASK;
+    unsigned we = MIN((uint64_t)ws + len, TLB_PAGE_SIZE);
     CodePage *p = page_find(mr, page, false);
     X86Block *b, *next;
 
     if (p) {
+        if (!bitmap_test_range(p->code, ws, we))
+            return;
         for (b = p->blocks; b; b = next) {
-            int k = (b->mr[0] == mr && b->mr_page[0] == page) ? 0 : 1;
-            hwaddr start = b->mr_page[0] + (b->pc & ~TLB_PAGE_MASK);
-
-            next = b->page_next[k];
-            if (b->crosses || (offset < start + b->size && start < offset + len))
+            next = b->page_next[block_page_index(b, p)];
+            if (block_on_page(b, p, ws, we, false))
                 block_invalidate(b);
         }
+        memset(p->code, 0, sizeof(p->code));
+        for (b = p->blocks; b; b = b->page_next[block_page_index(b, p)])
+            block_on_page(b, p, 0, 0, true);
         if (p->blocks)
             return;
     }
@@ -259,11 +329,14 @@ static void page_add_block(X86Block *b, int k)
 {
     CodePage *p = page_find(b->mr[k], b->mr_page[k], true);
     MemRegion *mr = b->mr[k];
+    unsigned bs, be;
 
     if (!p)
         return;
     b->page_next[k] = p->blocks;
     p->blocks = b;
+    block_page_range(b, k, &bs, &be);
+    bitmap_set_range(p->code, bs, be);
     if (mr->code_bitmap && !mr->code_bitmap[b->mr_page[k] >> TLB_PAGE_BITS]) {
         mr->code_bitmap[b->mr_page[k] >> TLB_PAGE_BITS] = 1;
         for (CPUState *cs = first_cpu; cs; cs = cs->next)
@@ -327,17 +400,23 @@ static int block_decode(CPUX86State *env, uint64_t pc, uint32_t key, const uint8
             break;
     }
     *size = off;
+    x86_fast_block(decode_buf, n);
     return n;
 }
 
 static uint8_t scratch_block[sizeof(X86Block) + 2 * sizeof(DecodedInsn)] __attribute__((aligned(16)));
 
+static void scratch_end(CPUX86State *env, const DecodedInsn *d);
+
 static void terminate(DecodedInsn *d, X86Block *b)
 {
     memset(d, 0, sizeof(*d));
-    d->fn = block_end;
+    d->fn = b ? block_end : scratch_end;
     d->imm = (uintptr_t)b;
 }
+
+/* Successor slots start out pointing here: a pc no block has. */
+static X86Block no_block = { .pc = ~0ULL };
 
 static X86Block *block_new(CPUX86State *env, uint64_t pc, uint32_t key, const CodeLoc *loc)
 {
@@ -374,6 +453,7 @@ static X86Block *block_new(CPUX86State *env, uint64_t pc, uint32_t key, const Co
     b->ninsns = n;
     b->size = size;
     b->valid = true;
+    b->succ[0].blk = b->succ[1].blk = &no_block;
     b->crosses = crosses;
     b->host = loc->host;
     b->mr[0] = loc->mr;
@@ -432,66 +512,93 @@ static inline X86Block *block_lookup(CPUX86State *env)
     return b;
 }
 
-/* ---- running ---- */
-
 /* ---- chaining ---- */
 
-#define CHAIN_MAX 64     /* blocks run back to back before the loop looks again */
+/* Instructions run back to back (blocks chained by their terminators)
+ * before the loop looks again: bounds the stack when handlers are not
+ * compiled as tail calls (unoptimised builds). */
+#define CHAIN_INSNS 4096
 
-static X86Block *chain_find(CPUX86State *env, X86Block *prev, uint64_t pc, uint32_t key)
+/* Go on with block n (rip is at its first instruction). */
+static inline void chain_run(CPUX86State *env, X86Block *n)
+{
+    env->cur_block = n;
+    env->block_rip = env->rip;
+    NEXT_RIP(env) = env->rip + n->insns[0].len;
+    n->insns[0].fn(env, n->insns);
+}
+
+/*
+ * The successor of prev at pc when the first slot does not have it: the
+ * second slot, else the jump cache (the block found is remembered in a
+ * slot). Runs it, or returns to the loop.
+ */
+static __attribute__((noinline)) void chain_slow(CPUX86State *env, X86Block *prev, uint64_t pc)
 {
     X86Block **jc = (X86Block **)env->jmp_cache;
-    X86Block *b;
+    uint32_t key = env->hflags & HF_KEY_MASK;
+    X86Block *b = prev->succ[1].blk;
     int k;
 
-    for (k = 0; k < 2; k++) {
-        b = prev->succ[k].blk;
-        if (b && prev->succ[k].gen == chain_gen && b->pc == pc && b->hflags == key && b->valid)
-            return b;
+    if (!(b->pc == pc && prev->succ[1].gen == chain_gen && b->hflags == key)) {
+        b = jc[jc_hash(pc)];
+        if (!b || b->pc != pc || b->hflags != key || !b->valid)
+            goto stop;
+        k = prev->succ[0].gen == chain_gen && prev->succ[0].blk != &no_block;
+        prev->succ[k].blk = b;
+        prev->succ[k].gen = chain_gen;
     }
-    b = jc[jc_hash(pc)];
-    if (!b || b->pc != pc || b->hflags != key || !b->valid)
-        return NULL;
-    k = prev->succ[0].blk && prev->succ[0].gen == chain_gen;
-    prev->succ[k].blk = b;
-    prev->succ[k].gen = chain_gen;
-    return b;
+    if (env->icount + b->ninsns > env->chain_limit)
+        goto stop;
+    chain_run(env, b);
+    return;
+stop:
+    env->block_done = true;
 }
 
 /*
  * The entry after a block's last instruction: account the block, and unless
- * something needs the exec loop (an interrupt or exit request, the end of
- * the budget, TF, the interrupt shadow, logging, a long chain), go straight
- * on with the next block. rip is already committed. The terminator of an
- * uncached block has no block and just returns.
+ * something needs the exec loop (an interrupt or exit request, a halt, the
+ * chain limit: end of the budget or logging, TF, the interrupt shadow), go
+ * straight on with the next block. rip is already committed. A successor
+ * slot is good while chain_gen has not moved: it moves on every TLB or
+ * jump cache flush and every block invalidation.
  */
+_Static_assert(HF_INHIBIT_IRQ == TF_MASK, "block_end tests both with one mask");
+
 static void block_end(CPUX86State *env, const DecodedInsn *d)
 {
     X86Block *b = (X86Block *)(uintptr_t)d->imm, *n;
     CPUState *cs = &env->parent;
+    uint32_t ef = env->eflags, req;
     uint64_t pc;
-    uint32_t key, req;
 
-    if (!b)
-        return;
     env->icount += b->ninsns;
-    env->block_done = true;
-    req = cs->interrupt_request;
-    if (unlikely(++env->chain_depth >= CHAIN_MAX || cs->exit_request || cs->halted ||
-                 (req & ~CPU_INTERRUPT_HARD) || ((req & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK)) ||
-                 env->icount >= env->budget || (env->hflags & HF_INHIBIT_IRQ) ||
-                 (env->eflags & TF_MASK) || env->chain_off))
-        return;
+    /* A pending INTR with IF clear waits: it must not stop every block.
+     * TF (EFLAGS bit 8) and the interrupt shadow (hflags bit 8) stop. */
+    req = cs->interrupt_request & ~((ef & IF_MASK) ? 0 : CPU_INTERRUPT_HARD);
+    if (unlikely(req | cs->exit_request | cs->halted | ((ef | env->hflags) & TF_MASK)))
+        goto stop;
     pc = (env->segs[R_CS].base + env->rip) & env->lin_mask;
-    key = env->hflags & HF_KEY_MASK;
-    n = chain_find(env, b, pc, key);
-    if (!n || env->icount + n->ninsns > env->budget)
+    n = b->succ[0].blk;
+    if (unlikely(n->pc != pc || b->succ[0].gen != chain_gen ||
+                 n->hflags != (env->hflags & HF_KEY_MASK))) {
+        chain_slow(env, b, pc);
         return;
-    env->cur_block = n;
-    env->block_rip = env->rip;
-    env->block_done = false;
-    NEXT_RIP(env) = env->rip + n->insns[0].len;
-    n->insns[0].fn(env, n->insns);
+    }
+    if (unlikely(env->icount + n->ninsns > env->chain_limit))
+        goto stop;
+    chain_run(env, n);
+    return;
+stop:
+    env->block_done = true;
+}
+
+/* The end of an uncached single-instruction block (code outside RAM). */
+static void scratch_end(CPUX86State *env, const DecodedInsn *d)
+{
+    env->icount++;
+    env->block_done = true;
 }
 
 /* Temporary end of a partly run block. */
@@ -518,7 +625,7 @@ static inline void block_run(CPUX86State *env, X86Block *b, int n)
         env->patched_fn = stop->fn;
         stop->fn = partial_end;
     }
-    env->chain_depth = 0;
+    env->chain_limit = env->chain_off ? 0 : MIN(env->budget, env->icount + CHAIN_INSNS);
     env->block_done = false;
     NEXT_RIP(env) = env->rip + b->insns[0].len;
     b->insns[0].fn(env, b->insns);
@@ -674,8 +781,46 @@ int64_t x86_cpu_exec(CPUState *cs, int64_t budget)
     return env->icount;
 }
 
+#include <signal.h>
+#include <sys/time.h>
+static CPUX86State *prof_env;
+static uint32_t prof_pc[1 << 20];
+static unsigned prof_n;
+static void prof_sig(int sig)
+{
+    static int dumped;
+    if (prof_env && prof_n < (1 << 20))
+        prof_pc[prof_n++] = prof_env->segs[R_CS].base + prof_env->rip;
+    if (!dumped && getenv("KEMU_GDUMP") && prof_n > 100) {
+        uint64_t a = strtoull(getenv("KEMU_GDUMP"), NULL, 16);
+        uint32_t pc = prof_pc[prof_n - 1];
+        if (pc >= a && pc < a + 0x1000) {
+            uint8_t buf[4096];
+            FILE *g = fopen("/tmp/cpuperf/gdump.bin", "wb");
+            as_read(&as_memory, a, buf, sizeof(buf));
+            fwrite(buf, 1, sizeof(buf), g);
+            fclose(g);
+            dumped = 1;
+        }
+    }
+}
+static void prof_dump(void)
+{
+    FILE *f = fopen(getenv("KEMU_GPROF"), "w");
+    for (unsigned i = 0; i < prof_n; i++)
+        fprintf(f, "%08x\n", prof_pc[i]);
+    fclose(f);
+}
 void x86_exec_init(CPUX86State *env)
 {
+    if (getenv("KEMU_GPROF") && !prof_env) {
+        struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
+        prof_env = env;
+        signal(SIGPROF, prof_sig);
+        setitimer(ITIMER_PROF, &it, NULL);
+        atexit(prof_dump);
+    }
+
     code_cache_init();
     env->cc = &code_cache;
     env->jmp_cache = XNEW0N(X86Block *, JC_SIZE);

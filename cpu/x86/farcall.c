@@ -97,8 +97,11 @@ static void check_code_target(CPUX86State *env, uint16_t sel, uint32_t hi, int e
 
 static void check_eip(CPUX86State *env, uint64_t eip, uint32_t lo, uint32_t hi)
 {
-    if ((env->hflags & HF_LMA) && (hi & DESC_L_MASK))
+    if ((env->hflags & HF_LMA) && (hi & DESC_L_MASK)) {
+        if ((uint64_t)((int64_t)(eip << 16) >> 16) != eip)
+            x86_raise_exception_err(env, EXCP_GP, 0);
         return;
+    }
     if (eip > x86_desc_limit(lo, hi))
         x86_raise_exception_err(env, EXCP_GP, 0);
 }
@@ -127,9 +130,15 @@ static void check_call_gate(CPUX86State *env, uint16_t gsel, uint32_t lo, uint32
     if (g->sz == 1)
         g->off &= 0xffff;
     if ((env->hflags & HF_LMA)) {
-        uint64_t lin = (env->gdt.base + (gsel & ~7u) + 8) & env->lin_mask;
+        /* 16-byte gate (SDM 5.8.3.1): only type 12; the second half's type
+         * field must be 0 */
+        uint32_t lo2, hi2;
 
-        g->off |= (uint64_t)x86_ldl_lin(env, lin, MMU_SUP) << 32;
+        if (((hi >> DESC_TYPE_SHIFT) & 0x1f) != 12 ||
+            !x86_load_desc(env, ((gsel & ~7u) + 8) | (gsel & 4), &lo2, &hi2) ||
+            ((hi2 >> DESC_TYPE_SHIFT) & 0x1f) != 0)
+            x86_raise_exception_err(env, EXCP_GP, gsel & 0xfffc);
+        g->off |= (uint64_t)lo2 << 32;
         g->sz = 3;
         g->params = 0;
     }
@@ -139,7 +148,8 @@ static void check_call_gate(CPUX86State *env, uint16_t gsel, uint32_t lo, uint32
         x86_raise_exception_err(env, EXCP_GP, g->sel & 0xfffc);
     dpl = (g->chi >> DESC_DPL_SHIFT) & 3;
     if (!(g->chi & DESC_S_MASK) || !(g->chi & DESC_CS_MASK) || dpl > cpl ||
-        (!is_call && !(g->chi & DESC_C_MASK) && dpl != cpl))
+        (!is_call && !(g->chi & DESC_C_MASK) && dpl != cpl) ||
+        ((env->hflags & HF_LMA) && (!(g->chi & DESC_L_MASK) || (g->chi & DESC_B_MASK))))
         x86_raise_exception_err(env, EXCP_GP, g->sel & 0xfffc);
     if (!(g->chi & DESC_P_MASK))
         x86_raise_exception_err(env, EXCP_NP, g->sel & 0xfffc);
@@ -527,7 +537,8 @@ void x86_iret(CPUX86State *env, int sz)
     mask = iret_eflags_mask(env, sz);
     if (x86_cpl(env) == 0 && sz == 2)
         mask |= VIF_MASK | VIP_MASK;
-    if ((cs & 3) == x86_cpl(env) && sz != 3) {
+    /* 64-bit mode: IRET pops SS:RSP even without a privilege change */
+    if ((cs & 3) == x86_cpl(env) && !(env->hflags & HF_CS64)) {
         load_cs(env, cs, lo, hi, x86_cpl(env));
         stk_commit(env, &s);
     } else {
@@ -638,7 +649,7 @@ void x86_sysret(CPUX86State *env, int sz)
         }
         x86_seg_set_cache(env, R_SS, ((sel + 8) & 0xfffc) | 3, 0, 0xffffffff,
                           base | DESC_W_MASK | DESC_B_MASK);
-        x86_set_eflags(env, fl, ~(VM_MASK | 0x8000u | 0x28u) & 0x3fffffu);
+        x86_set_eflags(env, fl & 0x3c7fd7u, ~0u); /* RF and VM cleared */
         return;
     }
     x86_seg_set_cache(env, R_CS, (sel & 0xfffc) | 3, 0, 0xffffffff,

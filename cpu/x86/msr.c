@@ -204,7 +204,7 @@ bool x86_msr_write(CPUX86State *env, uint32_t msr, uint64_t val)
     case MSR_GS_BASE:
         if (!canonical(val))
             return false;
-        env->segs[msr == MSR_FS_BASE ? R_FS : R_GS].base = val;
+        x86_seg_set_base(env, msr == MSR_FS_BASE ? R_FS : R_GS, val);
         return true;
     case MSR_KERNEL_GS_BASE:
     case MSR_LSTAR:

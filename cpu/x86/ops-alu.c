@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Integer arithmetic and logic: ADD OR ADC SBB AND SUB XOR CMP TEST,
- * INC DEC NOT NEG.
+ * INC DEC NOT NEG, ADCX ADOX.
  *
  * Each of the eight classic ALU operations has three forms (E,G / G,E /
  * E,imm; AL/eAX,imm reuses E,imm with the accumulator as register operand)
@@ -9,7 +9,7 @@
  * XOR and TEST leave AF undefined; kemu clears it, as the host (Intel)
  * does.
  * Reference: Intel SDM vol. 2, ADD/ADC/SUB/SBB/AND/OR/XOR/CMP/TEST/INC/
- * DEC/NEG/NOT.
+ * DEC/NEG/NOT, ADCX, ADOX.
  */
 #include "ops.h"
 
@@ -207,3 +207,24 @@ ALWAYS_INLINE void neg_e(CPUX86State *env, const DecodedInsn *d, int sz, bool me
     rmw_store(env, &m, sz, neg_val(env, sz, rmw_load(env, d, sz, &m)));
 }
 X86_GEN8(hs_neg, neg_e);
+
+/* ADCX (66 0F 38 F6) and ADOX (F3 0F 38 F6): add with carry through CF or
+ * OF only, 32 or 64 bits (REX.W); no other flag changes (SDM vol. 2 ADCX,
+ * ADOX). */
+static HANDLER(adx)
+{
+    bool ox = d->rep == REP_Z, mem = d->flags & DI_MEM;
+    int sz = (d->flags & DI_REXW) ? 3 : 2;
+    uint32_t f = x86_cc_compute(env), bit = ox ? CC_O : CC_C;
+    uint64_t a, b, c, r;
+
+    if (d->rep == REP_NZ || (!ox && !(d->flags & DI_OPSIZE)))
+        x86_raise_exception(env, EXCP_UD);
+    b = mem ? x86_ld_sz(env, d->seg, x86_ea(env, d), sz) : reg_read(env, reg_off(d->rmn), sz);
+    a = reg_read(env, reg_off(d->regn), sz);
+    c = (f & bit) ? 1 : 0;
+    r = (a + b + c) & sz_mask(sz);
+    reg_write(env, reg_off(d->regn), sz, r);
+    set_flags_eager(env, (f & ~bit) | ((r < a || (c && r == a)) ? bit : 0));
+}
+X86_GEN1(hs_adx, adx);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Bit instructions: BT BTS BTR BTC (register and immediate offsets), BSF,
- * BSR, TZCNT, LZCNT, POPCNT, BSWAP, SETcc, CMOVcc.
+ * BSR, BSWAP, SETcc, CMOVcc. (POPCNT, TZCNT and LZCNT, the F3 forms, run
+ * in the SSE engine: sse-bits.c.)
  *
  * With a register bit offset and a memory operand, the offset is a signed
  * number of bits from the effective address (it may reach outside the
@@ -9,7 +10,7 @@
  * Undefined flags follow the host (Intel): BT* change only CF; BSF/BSR set
  * ZF, clear nothing else, and leave the destination unchanged for a zero
  * source.
- * Reference: Intel SDM vol. 2, BT/BTS/BTR/BTC, BSF, BSR, POPCNT, BSWAP,
+ * Reference: Intel SDM vol. 2, BT/BTS/BTR/BTC, BSF, BSR, BSWAP,
  * SETcc, CMOVcc.
  */
 #include "ops.h"
@@ -87,15 +88,7 @@ ALWAYS_INLINE uint32_t scan_flags(uint64_t result, bool zero)
 ALWAYS_INLINE void bsf_e(CPUX86State *env, const DecodedInsn *d, int sz, bool mem)
 {
     uint64_t v = rm_load(env, d, sz, mem);
-    uint32_t f = x86_cc_compute(env);
 
-    if (d->rep == REP_Z && x86_has(env, FEAT_7_0_EBX, 1u << 3)) { /* TZCNT (BMI1) */
-        uint64_t r = v ? (uint64_t)__builtin_ctzll(v) : (uint64_t)(8 << sz);
-
-        reg_write(env, d->reg, sz, r);
-        set_flags_eager(env, (f & ~(CC_C | CC_Z)) | (v ? 0 : CC_C) | (r ? 0 : CC_Z));
-        return;
-    }
     if (v == 0) {
         set_flags_eager(env, scan_flags(0, true));
         return;
@@ -108,15 +101,7 @@ X86_GEN8(hs_bsf, bsf_e);
 ALWAYS_INLINE void bsr_e(CPUX86State *env, const DecodedInsn *d, int sz, bool mem)
 {
     uint64_t v = rm_load(env, d, sz, mem);
-    uint32_t f = x86_cc_compute(env);
 
-    if (d->rep == REP_Z && x86_has(env, FEAT_8000_0001_ECX, CPUID_EXT3_ABM)) { /* LZCNT */
-        uint64_t r = v ? (uint64_t)(__builtin_clzll(v) - (64 - (8 << sz))) : (uint64_t)(8 << sz);
-
-        reg_write(env, d->reg, sz, r);
-        set_flags_eager(env, (f & ~(CC_C | CC_Z)) | (v ? 0 : CC_C) | (r ? 0 : CC_Z));
-        return;
-    }
     if (v == 0) {
         set_flags_eager(env, scan_flags(0, true));
         return;
@@ -125,18 +110,6 @@ ALWAYS_INLINE void bsr_e(CPUX86State *env, const DecodedInsn *d, int sz, bool me
     set_flags_eager(env, scan_flags(63 - __builtin_clzll(v), false));
 }
 X86_GEN8(hs_bsr, bsr_e);
-
-ALWAYS_INLINE void popcnt_e(CPUX86State *env, const DecodedInsn *d, int sz, bool mem)
-{
-    uint64_t v;
-
-    if (d->rep != REP_Z)
-        x86_raise_exception(env, EXCP_UD);
-    v = rm_load(env, d, sz, mem);
-    reg_write(env, d->reg, sz, __builtin_popcountll(v));
-    set_flags_eager(env, v ? 0 : CC_Z);
-}
-X86_GEN8(hs_popcnt, popcnt_e);
 
 ALWAYS_INLINE void bswap_r(CPUX86State *env, const DecodedInsn *d, int sz)
 {

@@ -4,7 +4,8 @@
  * JCXZ, INT/INT3/INTO/INT1, IRET, BOUND.
  *
  * Near targets are truncated to the operand size and checked against the
- * CS limit outside 64-bit mode (#GP(0)). Far transfers and IRET are in
+ * CS limit outside 64-bit mode, for being canonical in 64-bit mode (#GP(0)
+ * at the branch). Far transfers and IRET are in
  * farcall.c; software interrupts are raised here and delivered by excp.c.
  * Reference: Intel SDM vol. 2, Jcc, JMP, CALL, RET, LOOP, JCXZ, INT n,
  * IRET, BOUND.
@@ -14,8 +15,7 @@
 ALWAYS_INLINE void branch(CPUX86State *env, uint64_t target, int osz)
 {
     target = next_ip_masked(env, target, osz);
-    if (!(env->hflags & HF_CS64) && unlikely(target > env->segs[R_CS].limit))
-        x86_raise_exception_err(env, EXCP_GP, 0);
+    check_branch_target(env, target);
     NEXT_RIP(env) = target;
 }
 
@@ -41,8 +41,7 @@ ALWAYS_INLINE void call_rel(CPUX86State *env, const DecodedInsn *d, int sz)
     uint64_t next = NEXT_RIP(env);
     uint64_t target = next_ip_masked(env, next + d->imm, sz);
 
-    if (!(env->hflags & HF_CS64) && unlikely(target > env->segs[R_CS].limit))
-        x86_raise_exception_err(env, EXCP_GP, 0);
+    check_branch_target(env, target);
     x86_push(env, next, sz);
     NEXT_RIP(env) = target;
 }
@@ -52,8 +51,7 @@ ALWAYS_INLINE void ret_n(CPUX86State *env, const DecodedInsn *d, int sz, unsigne
 {
     uint64_t ip = next_ip_masked(env, x86_stack_peek(env, sz, 0), sz);
 
-    if (!(env->hflags & HF_CS64) && unlikely(ip > env->segs[R_CS].limit))
-        x86_raise_exception_err(env, EXCP_GP, 0);
+    check_branch_target(env, ip);
     x86_stack_adjust(env, (1 << sz) + imm);
     NEXT_RIP(env) = ip;
 }
@@ -75,8 +73,7 @@ ALWAYS_INLINE void call_e(CPUX86State *env, const DecodedInsn *d, int sz, bool m
 {
     uint64_t target = next_ip_masked(env, rm_load(env, d, sz, mem), sz);
 
-    if (!(env->hflags & HF_CS64) && unlikely(target > env->segs[R_CS].limit))
-        x86_raise_exception_err(env, EXCP_GP, 0);
+    check_branch_target(env, target);
     x86_push(env, NEXT_RIP(env), sz);
     NEXT_RIP(env) = target;
 }
@@ -156,8 +153,7 @@ ALWAYS_INLINE void loop_common(CPUX86State *env, const DecodedInsn *d, int sz, i
     if (take) {
         uint64_t target = next_ip_masked(env, NEXT_RIP(env) + d->imm, sz);
 
-        if (!(env->hflags & HF_CS64) && unlikely(target > env->segs[R_CS].limit))
-            x86_raise_exception_err(env, EXCP_GP, 0);
+        check_branch_target(env, target);
         NEXT_RIP(env) = target;
     }
     reg_write(env, R_ECX * 8, d->asize, cnt);

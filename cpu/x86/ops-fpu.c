@@ -41,14 +41,14 @@ void x86_fpu_dump(const CPUX86State *env, FILE *out)
         if (((s->ftw >> (2 * i)) & 3) != X87_TAG_EMPTY)
             ftw |= 1u << i;
     fprintf(out, "FCW=%04x FSW=%04x [ST=%u] FTW=%02x MXCSR=%08x\n", s->fcw, s->fsw, x87_top(s),
-            ftw, env->mxcsr);
+            ftw, env->sse.mxcsr);
     for (int i = 0; i < 8; i++)
         fprintf(out, "FPR%d=%016" PRIx64 " %04x%s", i, s->regs[i].mant, s->regs[i].sexp,
                 (i & 1) ? "\n" : " ");
 }
 
 /* A pending unmasked x87 error at a waiting instruction. */
-static void fpu_check_pending(CPUX86State *env)
+void x86_fpu_check_pending(CPUX86State *env)
 {
     if (!x87_pending_exception(&env->fpu))
         return;
@@ -113,7 +113,7 @@ static HANDLER(esc)
     if ((info & X87_I_UD) || ((info & X87_I_SSE3) && !op.sse3))
         x86_raise_exception(env, EXCP_UD);
     if (!(info & X87_I_NOWAIT))
-        fpu_check_pending(env);
+        x86_fpu_check_pending(env);
     if (mem) {
         m.ea = x86_ea(env, d);
         op.fdp = m.ea;
@@ -139,7 +139,7 @@ static HANDLER(fwait)
 {
     if ((env->cr[0] & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
         x86_raise_exception(env, EXCP_NM);
-    fpu_check_pending(env);
+    x86_fpu_check_pending(env);
 }
 X86_GEN1(hs_wait, fwait);
 
@@ -151,7 +151,7 @@ static void mmx_prologue(CPUX86State *env)
         x86_raise_exception(env, EXCP_UD);
     if (env->cr[0] & CR0_TS)
         x86_raise_exception(env, EXCP_NM);
-    fpu_check_pending(env);
+    x86_fpu_check_pending(env);
 }
 
 static uint16_t mmx_opcode(const DecodedInsn *d)
@@ -180,10 +180,10 @@ static HANDLER(mmx)
     unsigned info = mmx_insn_info(op.opcode, d->modrm, rex_w), size = info & MMX_I_SIZE;
     uint64_t ea = 0;
 
-    if ((d->flags & DI_OPSIZE) || d->rep) {
-        log_unimp("x86: SSE instruction %02x %02x not implemented\n", d->map, d->op);
+    /* With a 66/F2/F3 prefix this is no MMX form, and the SSE engine (which
+     * the decoder asked first) has none either. */
+    if ((d->flags & DI_OPSIZE) || d->rep)
         x86_raise_exception(env, EXCP_UD);
-    }
     if ((info & MMX_I_UD) || (mem && (info & MMX_I_REG_ONLY)) ||
         (!mem && (info & MMX_I_MEM_ONLY)) || !mmx_features_ok(env, info))
         x86_raise_exception(env, EXCP_UD);
@@ -230,65 +230,116 @@ X86_GEN1(hs_emms, emms);
 
 /* ---- FXSAVE / FXRSTOR / MXCSR ---- */
 
-#define MXCSR_MASK 0x0000ffffu
-
-static void fx_prologue(CPUX86State *env, const DecodedInsn *d, uint64_t ea)
+/* FXSAVE/FXRSTOR: #UD without FXSR or with CR0.EM, #NM with CR0.TS, #GP(0)
+ * for an image not 16-byte aligned. Returns the image's linear address. */
+static uint64_t fx_prologue(CPUX86State *env, const DecodedInsn *d, unsigned len, int acc)
 {
-    if (!x86_has(env, FEAT_1_EDX, CPUID_FXSR))
+    uint64_t lin;
+
+    if (!x86_has(env, FEAT_1_EDX, CPUID_FXSR) || (env->cr[0] & CR0_EM))
         x86_raise_exception(env, EXCP_UD);
-    if (env->cr[0] & (CR0_EM | CR0_TS))
-        x86_raise_exception(env, (env->cr[0] & CR0_EM) ? EXCP_UD : EXCP_NM);
-    if (ea & 15)
+    if (env->cr[0] & CR0_TS)
+        x86_raise_exception(env, EXCP_NM);
+    lin = x86_lin(env, d->seg, x86_ea(env, d), len, acc);
+    if (lin & 15)
         x86_raise_exception_err(env, EXCP_GP, 0);
+    return lin;
+}
+
+/* XMM registers in the image: 16 in 64-bit mode, else 8. */
+static unsigned fx_nxmm(const CPUX86State *env)
+{
+    return (env->hflags & HF_CS64) ? 16 : 8;
+}
+
+/* The legacy region of an FXSAVE/XSAVE image (SDM vol. 1 table 10-2):
+ * x87 always, MXCSR and XMM when sse (CR4.OSFXSR for FXSAVE, as QEMU). */
+void x86_fx_image_save(CPUX86State *env, uint8_t img[512], bool rexw, bool x87, bool sse)
+{
+    if (x87) {
+        if (rexw)
+            x87_fxsave64(&env->fpu, img);
+        else
+            x87_fxsave(&env->fpu, img);
+    }
+    if (sse)
+        sse_fxsave(&env->sse, img, fx_nxmm(env));
+}
+
+bool x86_fx_image_restore(CPUX86State *env, const uint8_t img[512], bool rexw, bool x87,
+                          bool sse)
+{
+    SSEState tmp = env->sse;
+
+    if (sse && !sse_fxrstor(&tmp, img, fx_nxmm(env)))
+        return false;
+    if (x87) {
+        if (rexw)
+            x87_fxrstor64(&env->fpu, img);
+        else
+            x87_fxrstor(&env->fpu, img);
+    }
+    if (sse)
+        env->sse = tmp;
+    return true;
+}
+
+/* Copy len bytes between guest memory at lin (already checked) and buf. */
+void x86_mem_read_lin(CPUX86State *env, uint64_t lin, uint8_t *buf, unsigned len)
+{
+    for (unsigned i = 0; i < len; i += 8)
+        stq_le(buf + i, x86_ldq_lin(env, (lin + i) & env->lin_mask, env->mmu_idx));
+}
+
+void x86_probe_write_lin(CPUX86State *env, uint64_t lin, unsigned len)
+{
+    for (unsigned i = 0; i < len; i += TLB_PAGE_SIZE)
+        x86_tlb_fill(env, (lin + i) & env->lin_mask, ACC_WRITE, env->mmu_idx, true);
+    x86_tlb_fill(env, (lin + len - 1) & env->lin_mask, ACC_WRITE, env->mmu_idx, true);
+}
+
+void x86_mem_write_lin(CPUX86State *env, uint64_t lin, const uint8_t *buf, unsigned len)
+{
+    /* probe every page first so a fault cannot hit half way */
+    x86_probe_write_lin(env, lin, len);
+    for (unsigned i = 0; i < len; i += 8)
+        x86_stq_lin(env, (lin + i) & env->lin_mask, ldq_le(buf + i), env->mmu_idx);
 }
 
 static HANDLER(fxsave)
 {
-    uint64_t ea = x86_ea(env, d);
+    unsigned len = 160 + fx_nxmm(env) * 16;
+    uint64_t lin = fx_prologue(env, d, len, ACC_WRITE);
     uint8_t img[512];
-    int nxmm = (env->hflags & HF_CS64) ? 16 : 8;
-    unsigned len = 160 + nxmm * 16;
 
-    fx_prologue(env, d, ea);
-    probe_store(env, d->seg, ea, len);
+    bool sse = env->cr[4] & CR4_OSFXSR;
+
     memset(img, 0, sizeof(img));
-    if (d->flags & DI_REXW)
-        x87_fxsave64(&env->fpu, img);
-    else
-        x87_fxsave(&env->fpu, img);
-    stl_le(img + 24, env->mxcsr);
-    stl_le(img + 28, MXCSR_MASK);
-    memcpy(img + 160, env->xmm, nxmm * 16);
-    for (unsigned i = 0; i < len; i += 8)
-        x86_stq(env, d->seg, (ea + i) & x86_amask[d->asize], ldq_le(img + i));
+    x86_fx_image_save(env, img, d->flags & DI_REXW, true, sse);
+    if (sse) {
+        x86_mem_write_lin(env, lin, img, len);
+    } else { /* MXCSR and XMM stay as they are in memory */
+        x86_tlb_fill(env, (lin + 159) & env->lin_mask, ACC_WRITE, env->mmu_idx, true);
+        x86_mem_write_lin(env, lin, img, 24);
+        x86_mem_write_lin(env, (lin + 32) & env->lin_mask, img + 32, 128);
+    }
 }
 X86_GEN1_MEM(hs_fxsave, fxsave);
 
 static HANDLER(fxrstor)
 {
-    uint64_t ea = x86_ea(env, d);
+    unsigned len = 160 + fx_nxmm(env) * 16;
+    uint64_t lin = fx_prologue(env, d, len, ACC_READ);
     uint8_t img[512];
-    int nxmm = (env->hflags & HF_CS64) ? 16 : 8;
-    unsigned len = 160 + nxmm * 16;
-    uint32_t mxcsr;
 
-    fx_prologue(env, d, ea);
-    for (unsigned i = 0; i < len; i += 8)
-        stq_le(img + i, x86_ldq(env, d->seg, (ea + i) & x86_amask[d->asize]));
-    mxcsr = ldl_le(img + 24);
-    if (mxcsr & ~MXCSR_MASK)
+    x86_mem_read_lin(env, lin, img, len);
+    if (!x86_fx_image_restore(env, img, d->flags & DI_REXW, true, env->cr[4] & CR4_OSFXSR))
         x86_raise_exception_err(env, EXCP_GP, 0);
-    if (d->flags & DI_REXW)
-        x87_fxrstor64(&env->fpu, img);
-    else
-        x87_fxrstor(&env->fpu, img);
-    env->mxcsr = mxcsr;
-    if (env->cr[4] & CR4_OSFXSR)
-        memcpy(env->xmm, img + 160, nxmm * 16);
 }
 X86_GEN1_MEM(hs_fxrstor, fxrstor);
 
-static void sse_prologue(CPUX86State *env)
+/* LDMXCSR/STMXCSR: the checks of any SSE instruction (sse.h, step 3). */
+static void mxcsr_prologue(CPUX86State *env)
 {
     if (!x86_has(env, FEAT_1_EDX, CPUID_SSE) || (env->cr[0] & CR0_EM) ||
         !(env->cr[4] & CR4_OSFXSR))
@@ -301,17 +352,16 @@ static HANDLER(ldmxcsr)
 {
     uint32_t v;
 
-    sse_prologue(env);
+    mxcsr_prologue(env);
     v = x86_ldl(env, d->seg, x86_ea(env, d));
-    if (v & ~MXCSR_MASK)
+    if (!sse_ldmxcsr(&env->sse, v))
         x86_raise_exception_err(env, EXCP_GP, 0);
-    env->mxcsr = v;
 }
 X86_GEN1_MEM(hs_ldmxcsr, ldmxcsr);
 
 static HANDLER(stmxcsr)
 {
-    sse_prologue(env);
-    x86_stl(env, d->seg, x86_ea(env, d), env->mxcsr);
+    mxcsr_prologue(env);
+    x86_stl(env, d->seg, x86_ea(env, d), env->sse.mxcsr);
 }
 X86_GEN1_MEM(hs_stmxcsr, stmxcsr);

@@ -2,8 +2,9 @@
 /*
  * System instructions: HLT, CLI/STI, CPUID, RDTSC(P), RDMSR/WRMSR, RDPMC,
  * MOV to/from control and debug registers, CLTS, INVLPG, INVD/WBINVD,
- * SYSENTER/SYSEXIT/SYSCALL/SYSRET, SWAPGS, MONITOR/MWAIT, UD0-2, RSM,
- * cache and fence hints.
+ * SYSENTER/SYSEXIT/SYSCALL/SYSRET, SWAPGS, RDFSBASE/WRFSBASE and the GS
+ * forms, MONITOR/MWAIT, UD0-2, RSM, RDRAND/RDSEED/RDPID, cache and fence
+ * hints.
  *
  * CLI/STI follow IOPL, and CR4.VME/PVI for VIF. STI opens the interrupt
  * shadow when it sets IF. Control register writes validate reserved bits
@@ -12,6 +13,8 @@
  * Reference: Intel SDM vol. 2 for each instruction; vol. 3A 2.5 (control
  * registers), 17.2 (debug registers), 20.4 (VME).
  */
+#include <sys/random.h>
+
 #include "ops.h"
 
 static HANDLER(hlt)
@@ -330,7 +333,7 @@ static HANDLER(swapgs)
         x86_raise_exception(env, EXCP_UD);
     need_cpl0(env);
     t = env->segs[R_GS].base;
-    env->segs[R_GS].base = env->kernel_gs_base;
+    x86_seg_set_base(env, R_GS, env->kernel_gs_base);
     env->kernel_gs_base = t;
 }
 X86_GEN1(hs_swapgs, swapgs);
@@ -370,16 +373,99 @@ static HANDLER(mwait)
 }
 X86_GEN1(hs_mwait, mwait);
 
+/* CLFLUSH, CLFLUSHOPT, CLWB: no cache to act on, but the address must be
+ * valid: segment checks as a one-byte read and a translation (#PF). */
+void x86_cache_line_check(CPUX86State *env, const DecodedInsn *d)
+{
+    uint64_t lin = x86_lin(env, d->seg, x86_ea(env, d), 1, ACC_READ);
+
+    if (!tlb_hit(env, lin, 1, ACC_READ, env->mmu_idx))
+        x86_tlb_fill(env, lin, ACC_READ, env->mmu_idx, true);
+}
+
+/* 0F AE /7: CLFLUSH, or with 66 CLFLUSHOPT */
 static HANDLER(clflush)
 {
-    x86_lin(env, d->seg, x86_ea(env, d), 1, ACC_READ);
+    if ((d->flags & DI_OPSIZE) ? !x86_has(env, FEAT_7_0_EBX, CPUID_7_0_EBX_CLFLUSHOPT)
+                               : !x86_has(env, FEAT_1_EDX, CPUID_CLFLUSH))
+        x86_raise_exception(env, EXCP_UD);
+    x86_cache_line_check(env, d);
 }
 X86_GEN1_MEM(hs_clflush, clflush);
 
+/* 0F AE E8/F0/F8: LFENCE, MFENCE (SSE2), SFENCE (SSE or AMD MMX
+ * extensions). Memory accesses are in order already. */
 static HANDLER(fence)
 {
+    bool ok = ((d->modrm >> 3) & 7) == 7
+                  ? x86_has(env, FEAT_1_EDX, CPUID_SSE) ||
+                        x86_has(env, FEAT_8000_0001_EDX, CPUID_EXT2_MMXEXT)
+                  : x86_has(env, FEAT_1_EDX, CPUID_SSE2);
+
+    if (!ok || (d->flags & DI_OPSIZE) || d->rep)
+        x86_raise_exception(env, EXCP_UD);
 }
 X86_GEN1_REG(hs_fence, fence);
+
+/* F3 0F AE /0-/3 (register): RDFSBASE, RDGSBASE, WRFSBASE, WRGSBASE. */
+static HANDLER(fsgsbase)
+{
+    int op = (d->modrm >> 3) & 7, seg = (op & 1) ? R_GS : R_FS;
+    int sz = (d->flags & DI_REXW) ? 3 : 2;
+    uint64_t v;
+
+    if (d->rep != REP_Z || !(env->hflags & HF_CS64) || !(env->cr[4] & CR4_FSGSBASE))
+        x86_raise_exception(env, EXCP_UD);
+    if (op < 2) {
+        reg_write(env, reg_off(d->rmn), sz, env->segs[seg].base);
+        return;
+    }
+    v = reg_read(env, reg_off(d->rmn), sz);
+    if ((uint64_t)((int64_t)(v << 16) >> 16) != v)
+        x86_raise_exception_err(env, EXCP_GP, 0);
+    x86_seg_set_base(env, seg, v);
+}
+X86_GEN1_REG(hs_fsgsbase, fsgsbase);
+
+/* ---- random numbers ---- */
+
+/* RDRAND/RDSEED: host entropy (getrandom); CF = 1 when the value is
+ * valid, OF SF ZF AF PF = 0 (SDM vol. 2 RDRAND). */
+static void rand_to_reg(CPUX86State *env, const DecodedInsn *d)
+{
+    uint64_t v = 0;
+    int sz = d->osize;
+    bool ok = getrandom(&v, 1u << sz, GRND_NONBLOCK) == (ssize_t)(1u << sz);
+
+    reg_write(env, reg_off(d->rmn), sz, ok ? v : 0);
+    set_flags_eager(env, ok ? CC_C : 0);
+}
+
+/* 0F C7 /6 (register): RDRAND */
+static HANDLER(rdrand)
+{
+    if (!x86_has(env, FEAT_1_ECX, CPUID_EXT_RDRAND) || d->rep)
+        x86_raise_exception(env, EXCP_UD);
+    rand_to_reg(env, d);
+}
+X86_GEN1_REG(hs_rdrand, rdrand);
+
+/* 0F C7 /7 (register): RDSEED, or with F3 RDPID (TSC_AUX, 64 bits in
+ * 64-bit mode) */
+static HANDLER(rdseed)
+{
+    if (d->rep == REP_Z) {
+        if (!x86_has(env, FEAT_7_0_ECX, CPUID_7_0_ECX_RDPID))
+            x86_raise_exception(env, EXCP_UD);
+        reg_write(env, reg_off(d->rmn), (env->hflags & HF_CS64) ? 3 : 2,
+                  (uint32_t)env->tsc_aux);
+        return;
+    }
+    if (!x86_has(env, FEAT_7_0_EBX, CPUID_7_0_EBX_RDSEED) || d->rep)
+        x86_raise_exception(env, EXCP_UD);
+    rand_to_reg(env, d);
+}
+X86_GEN1_REG(hs_rdseed, rdseed);
 
 /* 0F 01 with mod = 3, reg = 1: C8 MONITOR, C9 MWAIT. */
 static HANDLER(grp7_c8)

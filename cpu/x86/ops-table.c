@@ -6,8 +6,9 @@
  * opcode), flags (byte size, LOCK-able, 64-bit mode rules, block end, CPUID
  * gate) and the handler set. Group opcodes point to eight sub-entries
  * selected by ModRM.reg (sixteen for 0F 01 / 0F AE, whose register forms
- * differ). Empty entries are undefined opcodes (#UD). SSE forms (66/F2/F3
- * prefixed 0F xx) are not implemented yet and raise #UD.
+ * differ). Empty entries are undefined opcodes (#UD). The SSE engine's
+ * forms (sse.h) are looked up by the decoder before these tables, so the
+ * MMX entries here see only the no-prefix forms.
  * Reference: Intel SDM vol. 2, appendix A "Opcode Map" (tables A-2 to A-6).
  */
 #include "ops.h"
@@ -78,9 +79,9 @@ static const OpEntry grp7_0f01[16] = {
     /* memory forms */
     E(F_M, 0, hs_sgdt), E(F_M, 0, hs_sidt), E(F_M, END, hs_lgdt), E(F_M, END, hs_lidt),
     E(F_M, 0, hs_smsw), UD, E(F_M, END, hs_lmsw), E(F_M, END, hs_invlpg),
-    /* register forms */
-    UD, E(F_M, 0, hs_grp7_c8), UD, UD, E(F_M, 0, hs_smsw), UD, E(F_M, END, hs_lmsw),
-    E(F_M, END, hs_grp7_f8),
+    /* register forms: C8 MONITOR C9 MWAIT, D0 XGETBV D1 XSETBV, F8 SWAPGS F9 RDTSCP */
+    UD, E(F_M, 0, hs_grp7_c8), E(F_M, END, hs_grp7_d0), UD, E(F_M, 0, hs_smsw), UD,
+    E(F_M, END, hs_lmsw), E(F_M, END, hs_grp7_f8),
 };
 
 static const OpEntry grp8_0fba[8] = {
@@ -88,14 +89,20 @@ static const OpEntry grp8_0fba[8] = {
     E(F_MIU8, L, hs_btc_i),
 };
 
-static const OpEntry grp9_0fc7[8] = {
-    UD, EG(F_M, L | OF_NOREG, hs_cmpxchg8b, FEAT_1_EDX, CPUID_CX8),
+static const OpEntry grp9_0fc7[16] = {
+    /* memory forms */
+    UD, EG(F_M, L, hs_cmpxchg8b, FEAT_1_EDX, CPUID_CX8), UD, UD, UD, UD, UD, UD,
+    /* register forms: /6 RDRAND, /7 RDSEED (F3: RDPID) */
+    UD, UD, UD, UD, UD, UD, E(F_M, 0, hs_rdrand), E(F_M, 0, hs_rdseed),
 };
 
 static const OpEntry grp15_0fae[16] = {
+    /* memory forms: /6 XSAVEOPT (66: CLWB), /7 CLFLUSH (66: CLFLUSHOPT) */
     E(F_M, 0, hs_fxsave), E(F_M, 0, hs_fxrstor), E(F_M, 0, hs_ldmxcsr), E(F_M, 0, hs_stmxcsr),
-    UD, UD, UD, EG(F_M, 0, hs_clflush, FEAT_1_EDX, CPUID_CLFLUSH),
-    UD, UD, UD, UD, UD, E(F_M, 0, hs_fence), E(F_M, 0, hs_fence), E(F_M, 0, hs_fence),
+    E(F_M, 0, hs_xsave), E(F_M, END, hs_xrstor), E(F_M, 0, hs_grp15_6), E(F_M, 0, hs_clflush),
+    /* register forms: F3 /0-/3 RD/WR FS/GS BASE, /5-/7 LFENCE MFENCE SFENCE */
+    E(F_M, 0, hs_fsgsbase), E(F_M, 0, hs_fsgsbase), E(F_M, 0, hs_fsgsbase),
+    E(F_M, 0, hs_fsgsbase), UD, E(F_M, 0, hs_fence), E(F_M, 0, hs_fence), E(F_M, 0, hs_fence),
 };
 
 static const OpEntry grp16_0f18[8] = {
@@ -196,6 +203,9 @@ const OpEntry x86_map1[256] = {
  * for 63 in 64-bit mode. */
 const OpEntry x86_entry_nop = E(F_NONE, 0, hs_nop);
 const OpEntry x86_entry_movsxd = E(F_M, 0, hs_movsxd);
+/* Every SSE-engine form (decode_sse in decode.c), without and with imm8. */
+const OpEntry x86_entry_sse = E(F_M, 0, hs_sse);
+const OpEntry x86_entry_sse_i8 = E(F_MIU8, 0, hs_sse);
 
 /* ---- 0F map ---- */
 
@@ -259,12 +269,13 @@ const OpEntry x86_map2[256] = {
     [0xb2] = E(F_M, OF_NOREG, hs_lss), [0xb3] = E(F_M, L, hs_btr),
     [0xb4] = E(F_M, OF_NOREG, hs_lfs), [0xb5] = E(F_M, OF_NOREG, hs_lgs),
     [0xb6] = E(F_M, OF_RMBYTE, hs_movzx_b), [0xb7] = E(F_M, 0, hs_movzx_w),
-    [0xb8] = EG(F_M, 0, hs_popcnt, FEAT_1_ECX, CPUID_EXT_POPCNT),
+    [0xb8] = UD, /* F3 0F B8 POPCNT: the SSE engine */
     [0xb9] = E(F_M, END, hs_ud), [0xba] = GRP(grp8_0fba), [0xbb] = E(F_M, L, hs_btc),
     [0xbc] = E(F_M, 0, hs_bsf), [0xbd] = E(F_M, 0, hs_bsr),
     [0xbe] = E(F_M, OF_RMBYTE, hs_movsx_b), [0xbf] = E(F_M, 0, hs_movsx_w),
     [0xc0] = E(F_M, B | L, hs_xadd), [0xc1] = E(F_M, L, hs_xadd),
-    [0xc4] = MMX_I, [0xc5] = MMX_I, [0xc7] = GRP(grp9_0fc7),
+    [0xc3] = E(F_M, OF_NOREG, hs_movnti),
+    [0xc4] = MMX_I, [0xc5] = MMX_I, [0xc7] = GRP16(grp9_0fc7),
     R8(0xc8, F_NONE, OF_OPREG, hs_bswap),
     [0xd1] = MMX_M, [0xd2] = MMX_M, [0xd3] = MMX_M, [0xd4] = MMX_M, [0xd5] = MMX_M,
     [0xd7] = MMX_M, [0xd8] = MMX_M, [0xd9] = MMX_M, [0xda] = MMX_M, [0xdb] = MMX_M,
@@ -285,6 +296,7 @@ const OpEntry x86_map3[256] = {
     [0x1c] = MMX_M, [0x1d] = MMX_M, [0x1e] = MMX_M,
     [0xf0] = EG(F_M, OF_NOREG, hs_movbe_ld, FEAT_1_ECX, CPUID_EXT_MOVBE),
     [0xf1] = EG(F_M, OF_NOREG, hs_movbe_st, FEAT_1_ECX, CPUID_EXT_MOVBE),
+    [0xf6] = EG(F_M, 0, hs_adx, FEAT_7_0_EBX, CPUID_7_0_EBX_ADX),
 };
 
 const OpEntry x86_map4[256] = {

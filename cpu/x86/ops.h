@@ -231,6 +231,18 @@ ALWAYS_INLINE uint64_t next_ip_masked(CPUX86State *env, uint64_t ip, int osz)
     return osz == 1 ? ip & 0xffff : osz == 2 ? ip & 0xffffffffULL : ip;
 }
 
+/* A near branch target: within the CS limit, or canonical in 64-bit mode
+ * (#GP(0) at the branch itself, SDM vol. 3A 6.15 "#GP"). */
+ALWAYS_INLINE void check_branch_target(CPUX86State *env, uint64_t target)
+{
+    if (env->hflags & HF_CS64) {
+        if (unlikely((uint64_t)((int64_t)(target << 16) >> 16) != target))
+            x86_raise_exception_err(env, EXCP_GP, 0);
+    } else if (unlikely(target > env->segs[R_CS].limit)) {
+        x86_raise_exception_err(env, EXCP_GP, 0);
+    }
+}
+
 /* ---- handler sets, by file ---- */
 
 /* ops-alu.c */
@@ -239,6 +251,7 @@ extern const HSet hs_adc_eg, hs_adc_ge, hs_adc_ei, hs_sbb_eg, hs_sbb_ge, hs_sbb_
 extern const HSet hs_and_eg, hs_and_ge, hs_and_ei, hs_sub_eg, hs_sub_ge, hs_sub_ei;
 extern const HSet hs_xor_eg, hs_xor_ge, hs_xor_ei, hs_cmp_eg, hs_cmp_ge, hs_cmp_ei;
 extern const HSet hs_test_eg, hs_test_ei, hs_inc, hs_dec, hs_inc_r, hs_dec_r, hs_not, hs_neg;
+extern const HSet hs_adx;
 /* ops-shift.c */
 extern const HSet hs_rol, hs_ror, hs_rcl, hs_rcr, hs_shl, hs_shr, hs_sal, hs_sar;
 extern const HSet hs_rol1, hs_ror1, hs_rcl1, hs_rcr1, hs_shl1, hs_shr1, hs_sal1, hs_sar1;
@@ -248,7 +261,7 @@ extern const HSet hs_shld_i, hs_shld_c, hs_shrd_i, hs_shrd_c;
 extern const HSet hs_mul, hs_imul1, hs_div, hs_idiv, hs_imul_ge, hs_imul_gei;
 /* ops-bit.c */
 extern const HSet hs_bt, hs_bts, hs_btr, hs_btc, hs_bt_i, hs_bts_i, hs_btr_i, hs_btc_i;
-extern const HSet hs_bsf, hs_bsr, hs_popcnt, hs_bswap, hs_setcc, hs_cmovcc;
+extern const HSet hs_bsf, hs_bsr, hs_bswap, hs_setcc, hs_cmovcc;
 /* ops-mov.c */
 extern const HSet hs_mov_eg, hs_mov_ge, hs_mov_ei, hs_mov_ri, hs_mov_moffs_load,
     hs_mov_moffs_store, hs_movzx_b, hs_movzx_w, hs_movsx_b, hs_movsx_w, hs_movsxd, hs_lea,
@@ -276,8 +289,14 @@ extern const HSet hs_hlt, hs_cli, hs_sti, hs_cpuid, hs_rdtsc, hs_rdtscp, hs_rdms
     hs_lgdt, hs_lidt, hs_sgdt, hs_sidt, hs_lldt, hs_ltr, hs_sldt, hs_str, hs_smsw, hs_lmsw,
     hs_invlpg, hs_invd, hs_lar, hs_lsl, hs_verr, hs_verw, hs_arpl, hs_sysenter, hs_sysexit,
     hs_syscall, hs_sysret, hs_ud, hs_swapgs, hs_wbinvd, hs_rsm, hs_monitor, hs_mwait,
-    hs_clflush, hs_fence, hs_grp7_c8, hs_grp7_f8;
+    hs_clflush, hs_fence, hs_grp7_c8, hs_grp7_f8, hs_fsgsbase, hs_rdrand, hs_rdseed;
+/* CLFLUSH/CLFLUSHOPT/CLWB address checks (ops-system.c) */
+void x86_cache_line_check(CPUX86State *env, const DecodedInsn *d);
 /* ops-fpu.c */
 extern const HSet hs_esc, hs_wait, hs_fxsave, hs_fxrstor, hs_ldmxcsr, hs_stmxcsr, hs_emms, hs_mmx;
+/* ops-sse.c */
+extern const HSet hs_sse, hs_movnti;
+/* ops-xsave.c */
+extern const HSet hs_xsave, hs_xrstor, hs_grp15_6, hs_grp7_d0;
 
 #endif

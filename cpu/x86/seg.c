@@ -8,7 +8,8 @@
  * this is what makes "unreal mode" work. From the cache this file derives
  * the access window used by the inline fast path (access.h), folding
  * limit, expand-down direction, read/write rights and null selectors into
- * one range per access type.
+ * one range per access type; in 64-bit mode the window is the canonical
+ * range instead.
  * Reference: Intel SDM vol. 3A, ch. 3 "Protected-Mode Memory Management"
  * (3.4.5 segment descriptors), 5.3-5.6 (limit and type checking, privilege
  * levels for data and stack segments), 5.10 LDT/TSS descriptors.
@@ -35,9 +36,12 @@ void x86_seg_update_window(CPUX86State *env, SegCache *sc, int seg)
     uint64_t upper;
 
     if (env->hflags & HF_CS64) {
+        /* No limits or rights, but base + off must be canonical (#GP(0),
+         * #SS(0) for the stack): the window [-2^47 - base, 2^47 - base)
+         * wraps around 2^64, so a plain offset compare still works. */
         for (int a = 0; a < 2; a++) {
-            sc->lo[a] = 0;
-            sc->span[a] = ~0ULL;
+            sc->lo[a] = 0xffff800000000000ULL - sc->base;
+            sc->span[a] = (1ULL << 48) - 1;
         }
         return;
     }
@@ -78,6 +82,12 @@ void x86_seg_update_window(CPUX86State *env, SegCache *sc, int seg)
         sc->lo[ACC_WRITE] = sc->lo[ACC_READ];
         sc->span[ACC_WRITE] = sc->span[ACC_READ];
     }
+}
+
+void x86_seg_set_base(CPUX86State *env, int seg, uint64_t base)
+{
+    env->segs[seg].base = base;
+    x86_seg_update_window(env, &env->segs[seg], seg);
 }
 
 void x86_seg_set_cache(CPUX86State *env, int seg, uint16_t sel, uint64_t base, uint32_t limit,

@@ -107,3 +107,35 @@ uint64_t x86_test_get_cr(X86CPU *cpu, int cr)
 {
     return cpu->cr[cr];
 }
+
+void x86_test_enter_long64(X86CPU *cpu, uint64_t pml4)
+{
+    uint32_t data = DESC_P_MASK | DESC_S_MASK | DESC_W_MASK | DESC_A_MASK;
+    uint32_t code = DESC_P_MASK | DESC_S_MASK | DESC_CS_MASK | DESC_R_MASK | DESC_A_MASK |
+                    DESC_L_MASK;
+
+    x86_set_cpl(cpu, 0);
+    x86_update_cr4(cpu, cpu->cr[4] | CR4_PAE);
+    x86_update_cr3(cpu, pml4);
+    x86_update_efer(cpu, cpu->efer | EFER_LME);
+    x86_update_cr0(cpu, cpu->cr[0] | CR0_PE | CR0_PG);
+    for (int s = 0; s < X86_NSEGS; s++)
+        cpu->segs[s] = (SegCache){ .sel = s == R_CS ? 8 : 0x10, .limit = 0xffffffff,
+                                   .flags = s == R_CS ? code : data };
+    x86_update_hflags(cpu);
+}
+
+void x86_test_fxsave(X86CPU *cpu, uint8_t img[512])
+{
+    memset(img, 0, 512);
+    x87_fxsave64(&cpu->fpu, img);
+    sse_fxsave(&cpu->sse, img, 16);
+}
+
+bool x86_test_fxrstor(X86CPU *cpu, const uint8_t img[512])
+{
+    if (!sse_fxrstor(&cpu->sse, img, 16))
+        return false;
+    x87_fxrstor64(&cpu->fpu, img);
+    return true;
+}

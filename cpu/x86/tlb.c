@@ -174,6 +174,10 @@ static int walk(CPUX86State *env, uint64_t lin, int acc, bool user, Walk *w, boo
             return err_base;
         if (e & rsvd)
             return err_base | PF_P | PF_RSVD;
+        /* 4-level: PS is reserved in a PML4E, and in a PDPTE without 1 GiB pages */
+        if ((env->hflags & HF_LMA) && (e & PG_PS) &&
+            (lvl == 4 || (lvl == 3 && !x86_has(env, FEAT_8000_0001_EDX, CPUID_EXT2_PDPE1GB))))
+            return err_base | PF_P | PF_RSVD;
         addrs[n] = a;
         ptes[n++] = e;
         u &= !!(e & PG_US);

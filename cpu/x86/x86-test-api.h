@@ -27,7 +27,7 @@ enum {
     X86_TEST_REAL,         /* real mode, 64 KiB segments, base = sel << 4 */
     X86_TEST_PM32,         /* flat 32-bit protected mode (cached descriptors, CPL 0) */
     X86_TEST_PM16,         /* flat 16-bit protected mode */
-};
+};                         /* (64-bit mode: x86_test_enter_long64) */
 
 /* Put the CPU in a mode without going through guest code. */
 void x86_test_set_mode(X86CPU *cpu, int mode);
@@ -48,5 +48,13 @@ int x86_test_take_exception(X86CPU *cpu, int *error_code);
 /* Control registers (CR0, CR3, CR4) with all side effects. */
 void x86_test_set_cr(X86CPU *cpu, int cr, uint64_t val);
 uint64_t x86_test_get_cr(X86CPU *cpu, int cr);
+/* 64-bit mode at CPL 0 (flat segments): CR4.PAE, EFER.LME/LMA, CR3 = pml4
+ * (4-level tables the caller has built), CR0.PE/PG, a 64-bit CS. */
+void x86_test_enter_long64(X86CPU *cpu, uint64_t pml4);
+/* The x87/MMX/SSE state as a 64-bit FXSAVE image (SDM vol. 1 table 10-2:
+ * MXCSR at 24, XMM0-15 at 160), whatever the mode and CR4.OSFXSR. */
+void x86_test_fxsave(X86CPU *cpu, uint8_t img[512]);
+/* Load it back; false (nothing changed) for reserved MXCSR bits. */
+bool x86_test_fxrstor(X86CPU *cpu, const uint8_t img[512]);
 
 #endif
