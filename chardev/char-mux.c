@@ -370,6 +370,14 @@ static const ChardevOps mux_ops = {
     .frontend_changed = mux_chr_frontend_changed,
 };
 
+bool chr_fe_busy(const Chardev *chr)
+{
+    if (chr->ops == &mux_ops) {
+        return ((const MuxChr *)chr->priv)->nr_slots >= MUX_MAX_FE;
+    }
+    return chr->fe_attached;
+}
+
 Chardev *chr_mux_new(const char *id, Chardev *base, Error **errp)
 {
     MuxChr *m;

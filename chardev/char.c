@@ -81,6 +81,11 @@ Chardev *chardev_find(const char *id)
     return NULL;
 }
 
+Chardev *chardev_first(void)
+{
+    return chardev_list;
+}
+
 void chardev_close_all(void)
 {
     /* Close front-most first: a mux is added after its base. */

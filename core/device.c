@@ -147,7 +147,7 @@ static bool device_set_chr(Device *dev, const Property *p, const char *value, Er
                    value);
         return false;
     }
-    if (chr->fe_attached && *field != chr) {
+    if (chr_fe_busy(chr) && *field != chr) {
         error_setg(errp, "Property '%s.%s' can't take value '%s', it's in use", dev->cls->name,
                    p->name, value);
         return false;

@@ -65,10 +65,15 @@ Chardev *chardev_new_from_opts(const char *optarg, Error **errp);
 /* Create from the legacy -serial/-monitor syntax; id is generated from label. */
 Chardev *chardev_new_legacy(const char *label, const char *spec, Error **errp);
 Chardev *chardev_find(const char *id);
+/* The first chardev in creation order (follow ->next), for listings. */
+Chardev *chardev_first(void);
 /* Close every backend (restores the terminal); safe to call twice. */
 void chardev_close_all(void);
 
 int chr_write(Chardev *chr, const uint8_t *buf, int len);
+/* True when no further front end may attach: one is attached and chr is
+ * no multiplexer, or chr is a multiplexer with every slot taken. */
+bool chr_fe_busy(const Chardev *chr);
 void chr_set_handlers(Chardev *chr, ChrCanReadFn *can_read, ChrReadFn *read,
                       ChrEventFn *event, void *opaque);
 /* The front end now has room again (e.g. the UART FIFO was read). */

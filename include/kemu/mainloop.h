@@ -69,8 +69,8 @@ RunState runstate_get(void);
 /* "prelaunch", "running", "paused", "shutdown", "debug" */
 const char *runstate_name(RunState state);
 bool runstate_is_running(void);
-/* Stop the CPUs and the clock and enter state (never RUNNING). Sends
- * VM_EVENT_STOP when the VM was running. */
+/* A running VM stops its CPUs and clock and enters state (not RUNNING),
+ * sending VM_EVENT_STOP; a VM that is not running stays as it is. */
 void vm_stop(RunState state);
 /* Start or resume the VM; sends VM_EVENT_RESUME. No-op when running. */
 void vm_start(void);
