@@ -32,20 +32,17 @@ check-slow: all
 
 # The demo: Debian's kernel and a busybox shell on the serial console
 # (guests fetched once into cache/guests/ by scripts/fetch-guests.sh).
-# DEMO_ARCH=amd64 once the CPU runs 64-bit user space with SSE2; the 686
-# guest runs with SSE hidden until then (notes/linux-blockers.md).
-DEMO_ARCH ?= i386
+# DEMO_ARCH=i386 boots the 686 kernel with kemu-system-i386.
+DEMO_ARCH ?= amd64
 ifeq ($(DEMO_ARCH),amd64)
 DEMO_KEMU = $(BUILD)/kemu-system-x86_64
-DEMO_CPU =
 else
 DEMO_KEMU = $(BUILD)/kemu-system-i386
-DEMO_CPU = -cpu qemu32,-sse,-sse2
 endif
 demo: all
 	@scripts/fetch-guests.sh
 	@echo "kemu demo: Linux on the serial console; 'poweroff -f' quits (or Ctrl-A x)"
-	$(DEMO_KEMU) $(DEMO_CPU) -m 256 -nographic -kernel cache/guests/$(DEMO_ARCH)/vmlinuz \
+	$(DEMO_KEMU) -m 256 -nographic -kernel cache/guests/$(DEMO_ARCH)/vmlinuz \
 	    -initrd cache/guests/$(DEMO_ARCH)/initramfs.gz -append "console=ttyS0 quiet kemu.shell"
 
 clean:

@@ -495,14 +495,16 @@ static void opt_pidfile(VlConfig *c, const char *opt, const char *arg)
     c->pidfile = arg;
 }
 
-/* ---- accepted because the value is what kemu does anyway ---- */
-
+/* -monitor, -qmp, -qmp-pretty, -mon: created in order by runloop.c
+ * (monitor/), each one suppresses the default monitor. */
 static void opt_monitor(VlConfig *c, const char *opt, const char *arg)
 {
-    /* There is no monitor yet: "none" is the only honest value. */
-    if (strcmp(arg, "none"))
-        vl_fail(opt, NULL, "not supported yet");
+    c->monitors = xrealloc(c->monitors, sizeof(*c->monitors) * (c->nr_monitors + 1));
+    c->monitors[c->nr_monitors++] = (VlMonitor){ opt, arg };
+    c->monitor_given = true;
 }
+
+/* ---- accepted because the value is what kemu does anyway ---- */
 
 /* -vga: QEMU's display adapter types for the PC. "std" is the pc board's
  * default (the PCI "VGA" at 00:02.0), "none" leaves it out. */
@@ -532,7 +534,7 @@ static void opt_vga(VlConfig *c, const char *opt, const char *arg)
 }
 
 /* -nodefaults: no default VGA, serial port or monitor (kemu has no
- * default parallel port or monitor to leave out). */
+ * default parallel port to leave out). */
 static void opt_nodefaults(VlConfig *c, const char *opt, const char *arg)
 {
     c->ms.nodefaults = true;
@@ -595,6 +597,9 @@ static const VlOpt vl_opts_table[] = {
     { "append", true, opt_append },
     { "pidfile", true, opt_pidfile },
     { "monitor", true, opt_monitor },
+    { "qmp", true, opt_monitor },
+    { "qmp-pretty", true, opt_monitor },
+    { "mon", true, opt_monitor },
     { "vga", true, opt_vga },
     { "nodefaults", false, opt_nodefaults },
     { "rtc", true, opt_rtc },
@@ -614,8 +619,6 @@ static const VlOpt vl_opts_table[] = {
     { "net", true, opt_unsupported },
     { "nic", true, opt_unsupported },
     { "vnc", true, opt_unsupported },
-    { "qmp", true, opt_unsupported },
-    { "mon", true, opt_unsupported },
     { "s", false, opt_unsupported },
     { "gdb", true, opt_unsupported },
     { "usb", false, opt_unsupported },
@@ -675,6 +678,17 @@ static void vl_usage(void)
            "-device driver[,prop[=value][,...]]\n"
            "                add device driver ('-device help' for a list,\n"
            "                '-device driver,help' for its properties)\n\n"
+           "Block device options:\n"
+           "-fda/-fdb file  use 'file' as floppy disk 0/1 image\n"
+           "-hda/-hdb file  use 'file' as hard disk 0/1 image\n"
+           "-hdc/-hdd file  use 'file' as hard disk 2/3 image\n"
+           "-cdrom file     use 'file' as CD-ROM image\n"
+           "-drive [file=file][,if=ide|floppy|none][,bus=n][,unit=m][,index=i]\n"
+           "       [,media=disk|cdrom][,format=raw|qcow2][,readonly=on|off]\n"
+           "       [,snapshot=on|off][,cache=writethrough|writeback|none|directsync|unsafe]\n"
+           "       [,id=name]\n"
+           "                use 'file' as a drive image\n"
+           "-snapshot       write to temporary files instead of disk image files\n\n"
            "Display options:\n"
            "-display none   no display (the only one for now)\n"
            "-nographic      no display; serial port and monitor on stdio\n"
@@ -684,7 +698,12 @@ static void vl_usage(void)
            "                create a character device backend\n"
            "-serial dev     redirect the next serial port to host device 'dev'\n"
            "                (stdio, mon:stdio, null, pty, file:path, tcp:..., unix:...,\n"
-           "                chardev:id or none)\n\n"
+           "                chardev:id or none)\n"
+           "-monitor dev    redirect the monitor to char device 'dev'\n"
+           "-qmp dev        like -monitor but opens in 'control' mode (QMP)\n"
+           "-qmp-pretty dev like -qmp but uses pretty JSON formatting\n"
+           "-mon [chardev=]name[,mode=readline|control][,pretty[=on|off]]\n"
+           "                a monitor on the chardev 'name'\n\n"
            "Boot options:\n"
            "-bios file      set the filename for the BIOS\n"
            "-L path         set the directory for the BIOS and other firmware\n"

@@ -3,8 +3,9 @@
  * Machine start-up from the parsed command line, and the main loop.
  *
  * Start-up order (as QEMU's qemu_init): log settings, board class, memory
- * roots, clock mode, -chardev backends, -serial backends, the qtest server,
- * board init, -device devices in order, machine reset. The loop then runs
+ * roots, clock mode, -chardev backends, monitors, -serial backends, the
+ * qtest server, board init, -device devices in order, machine reset; then
+ * the monitors greet their peers. The loop then runs
  * CPU slices that end at the next timer deadline, runs expired timers and
  * polls host descriptors, and carries out reset and shutdown requests
  * between slices (QEMU's main_loop_should_exit()).
@@ -19,6 +20,7 @@
 #include "kemu/log.h"
 #include "kemu/mainloop.h"
 #include "kemu/memory.h"
+#include "kemu/monitor.h"
 #include "kemu/qtest.h"
 #include "kemu/timer.h"
 #include "vl.h"
@@ -84,18 +86,49 @@ static void vl_write_pidfile(const char *path)
     fclose(f);
 }
 
+/* Is there a default monitor? Not with -monitor/-qmp/-mon, -nodefaults
+ * or a "-serial mon:..." port (which has its own), as in QEMU. */
+static bool vl_default_monitor(VlConfig *c)
+{
+    for (int i = 0; i < c->nr_serial; i++) {
+        if (!strncmp(c->serial[i], "mon:", 4))
+            return false;
+    }
+    return !c->monitor_given && !c->ms.nodefaults;
+}
+
+/* -monitor/-qmp/-mon in order; with -nographic and no default serial
+ * port the default monitor goes to stdio on its own (QEMU's rule). A
+ * default monitor on a virtual console would go nowhere: none is made. */
+static void vl_create_monitors(VlConfig *c)
+{
+    Error *err = NULL;
+
+    for (int i = 0; i < c->nr_monitors; i++) {
+        if (!monitor_add_cmdline(c->monitors[i].opt, c->monitors[i].arg, &err))
+            vl_die(c->monitors[i].opt, c->monitors[i].arg, err);
+    }
+    if (c->ms.nographic && vl_default_monitor(c) && c->serial_given &&
+        !monitor_add_cmdline("-monitor", "stdio", &err))
+        vl_die("-monitor", "stdio", err);
+}
+
 static void vl_create_chardevs(VlConfig *c)
 {
     Error *err = NULL;
+    bool default_monitor = vl_default_monitor(c);
 
     for (int i = 0; i < c->nr_chardevs; i++) {
         if (!chardev_new_from_opts(c->chardevs[i], &err))
             vl_die("-chardev", c->chardevs[i], err);
     }
-    /* QEMU's default serial port: the console with -nographic, else a
-     * virtual console, which without a display goes nowhere (null). */
+    vl_create_monitors(c);
+    /* QEMU's default serial port: the console with -nographic (shared
+     * with the default monitor), else a virtual console, which without a
+     * display goes nowhere (null). */
     if (!c->serial_given && !c->ms.nodefaults)
-        c->serial[c->nr_serial++] = c->ms.nographic ? "mon:stdio" : "null";
+        c->serial[c->nr_serial++] =
+            c->ms.nographic ? (default_monitor ? "mon:stdio" : "stdio") : "null";
     for (int i = 0; i < c->nr_serial; i++) {
         char label[24];
         Chardev *chr;
@@ -104,6 +137,9 @@ static void vl_create_chardevs(VlConfig *c)
         chr = chardev_new_legacy(label, c->serial[i], &err);
         if (!chr)
             vl_die("-serial", c->serial[i], err);
+        /* "mon:" puts a monitor on the port's multiplexer. */
+        if (!strncmp(c->serial[i], "mon:", 4))
+            monitor_new_hmp(chr);
         c->ms.serial[c->ms.nr_serial++] = chr;
     }
 }
@@ -216,16 +252,13 @@ bool runstate_is_running(void)
 
 void vm_stop(RunState state)
 {
-    bool was_running = vm_running;
-
-    if (state == RUN_STATE_RUNNING)
+    if (!vm_running || state == RUN_STATE_RUNNING)
         return;
     vl_runstate = state;
     vm_running = false;
     vclock_stop();
     cpu_exit_all();
-    if (was_running)
-        vl_notify(VM_EVENT_STOP, SHUTDOWN_NONE);
+    vl_notify(VM_EVENT_STOP, SHUTDOWN_NONE);
 }
 
 void vm_start(void)
@@ -400,5 +433,6 @@ static int vl_main_loop(void)
 int vl_run(VlConfig *c)
 {
     vl_setup(c);
+    monitor_machine_ready();
     return vl_main_loop();
 }

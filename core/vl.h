@@ -11,6 +11,12 @@
 
 #include "kemu/machine.h"
 
+/* A monitor option, in command-line order. */
+typedef struct VlMonitor {
+    const char *opt;                 /* as typed: "-monitor", "-qmp", "-qmp-pretty", "-mon" */
+    const char *arg;
+} VlMonitor;
+
 typedef struct VlConfig {
     MachineState ms;                 /* the fields the command line sets */
     const char *machine_name;        /* -M name, NULL: the default board */
@@ -32,6 +38,9 @@ typedef struct VlConfig {
     unsigned log_mask;               /* -d */
     const char *log_file;            /* -D */
     const char *pidfile;             /* -pidfile */
+    VlMonitor *monitors;             /* -monitor, -qmp, -qmp-pretty, -mon */
+    int nr_monitors;
+    bool monitor_given;              /* any of them, even -monitor none: no default monitor */
 } VlConfig;
 
 /* Parse argv into cfg (exit(0) after help/version, exit(1) on errors). */

@@ -173,7 +173,9 @@ build_initramfs() {
     cp "$d/busybox" "$r/bin/busybox"
     write_init "$r/init"
     write_data "$r/data.gz"
-    (cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 -n >"$d/initramfs.gz"
+    find "$r" -exec touch -h -d @0 {} + # the same bytes on every rebuild
+    (cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) |
+        gzip -9 -n >"$d/initramfs.gz"
     rm -rf "$r"
 }
 
@@ -202,7 +204,7 @@ terminal_input serial console
 terminal_output serial console
 set timeout=0
 menuentry "kemu test guest" {
-    linux /boot/vmlinuz console=ttyS0
+    linux /boot/vmlinuz console=ttyS0 panic=-1
     initrd /boot/initramfs.gz
 }
 EOF

@@ -3,8 +3,9 @@
  * IDE drives: attaching a disk or CD-ROM to a channel, and the -device
  * front-ends ide-hd and ide-cd.
  *
- * A disk gets QEMU's default geometry guess (16 heads, 63 sectors,
- * cylinders = sectors / 1008 clipped to 2..16383), the model "KEMU
+ * A disk gets QEMU's default geometry guess (from its partition table,
+ * else 16 heads, 63 sectors, cylinders = sectors / 1008 clipped to
+ * 2..16383: hd-geometry.c), the model "KEMU
  * HARDDISK" (CD: "KEMU DVD-ROM"), a serial "KM000nn" numbered in attach
  * order and kemu's version as firmware revision. A CD-ROM registers for
  * the block layer's media-change notifications.
@@ -39,11 +40,12 @@ static int ide_drive_count;
 
 static void ide_guess_geometry(IDEState *s)
 {
-    uint64_t cyls = s->nb_sectors / (16 * 63);
+    int c, h, n;
 
-    s->heads = 16;
-    s->secs = 63;
-    s->cyls = cyls > 16383 ? 16383 : cyls < 2 ? 2 : cyls;
+    s->bios_trans = hd_geometry_guess(s->blk, s->nb_sectors, &c, &h, &n);
+    s->cyls = c;
+    s->heads = h;
+    s->secs = n;
 }
 
 static void ide_cd_change_media(void *opaque, bool load)

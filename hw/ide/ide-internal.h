@@ -99,6 +99,13 @@ enum {
 
 typedef enum IDEDriveKind { IDE_NONE, IDE_HD, IDE_CD } IDEDriveKind;
 
+/* The BIOS's CHS translation of a disk, as CMOS 0x39 encodes it. */
+typedef enum IDEBiosTranslation {
+    IDE_TRANS_NONE = 0,
+    IDE_TRANS_LBA = 1,
+    IDE_TRANS_LARGE = 2,
+} IDEBiosTranslation;
+
 /* What to do once the host has emptied / filled the PIO buffer. */
 typedef enum IDEEnd {
     IDE_END_NONE,        /* last block of data-in: back to idle */
@@ -129,6 +136,7 @@ struct IDEState {
     char fw_rev[9];
     uint64_t nb_sectors;        /* HD: 512-byte sectors */
     uint16_t cyls, heads, secs; /* HD: default geometry */
+    uint8_t bios_trans;         /* HD: IDEBiosTranslation for the BIOS */
 
     /* Task file (this drive's copy) */
     uint8_t feature, nsector, sector, lcyl, hcyl;
@@ -261,6 +269,12 @@ void bmdma_transfer_short(BMDMAState *bm);
 void bmdma_irq(BMDMAState *bm);
 uint64_t bmdma_read(BMDMAState *bm, hwaddr addr);
 void bmdma_write(BMDMAState *bm, hwaddr addr, uint8_t val);
+
+/* ---- hd-geometry.c ---- */
+/* QEMU's default geometry of a disk of total sectors (from its partition
+ * table if any) and the BIOS translation that goes with it. */
+IDEBiosTranslation hd_geometry_guess(BlockBackend *blk, uint64_t total, int *cyls, int *heads,
+                                     int *secs);
 
 /* ---- ide-dev.c ---- */
 bool ide_drive_init(IDEState *s, BlockBackend *blk, bool cdrom, Error **errp);

@@ -277,6 +277,15 @@ bool ide_drive_attach(PCIDevice *ide, int bus, int unit, BlockBackend *blk, bool
     return s && ide_bus_attach(&s->bus[bus], unit, blk, cdrom, errp);
 }
 
+int ide_drive_get_translation(PCIDevice *ide, int bus, int unit)
+{
+    PIIX3IDEState *s = piix_ide_cast(ide, bus, unit, NULL);
+
+    if (!s || s->bus[bus].ifs[unit].kind != IDE_HD)
+        return -1;
+    return s->bus[bus].ifs[unit].bios_trans;
+}
+
 bool ide_drive_get_geometry(PCIDevice *ide, int bus, int unit, int *cyls, int *heads,
                             int *secs)
 {

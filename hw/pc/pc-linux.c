@@ -149,10 +149,14 @@ bool pc_linux_add_boot_rom(FWCfgState *fw, const char *name, Error **errp)
     file = xasprintf("genroms/%s", name);
     fw_cfg_add_file(fw, file, rom, rom_size);
     free(rom);
-    /* SeaBIOS boots the entries of "bootorder" first, in order */
+    /* SeaBIOS boots the entries of "bootorder" first, in order: paths
+     * separated by '\n', ended by a NUL (QEMU's format) */
     old = fw_cfg_file_data(fw, "bootorder", &old_len);
-    order = xasprintf("/rom@%s\n%.*s", file, (int)old_len, old ? (const char *)old : "");
-    fw_cfg_modify_file(fw, "bootorder", order, strlen(order));
+    while (old && old_len && (old[old_len - 1] == 0 || old[old_len - 1] == '\n'))
+        old_len--;
+    order = xasprintf("/rom@%s%s%.*s", file, old_len ? "\n" : "", (int)old_len,
+                      old ? (const char *)old : "");
+    fw_cfg_modify_file(fw, "bootorder", order, strlen(order) + 1);
     free(order);
     free(file);
     return true;

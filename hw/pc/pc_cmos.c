@@ -38,6 +38,7 @@
 #pragma weak rtc_get_cmos
 #pragma weak fdc_get_cmos_type
 #pragma weak ide_drive_get_geometry
+#pragma weak ide_drive_get_translation
 
 #define CMOS_FLOPPY 0x10
 #define CMOS_DISK 0x12
@@ -205,7 +206,11 @@ static void pc_cmos_disks(PCMachineState *pcms)
             cmos_set(pcms, i ? CMOS_DISK_EXT1 : CMOS_DISK_EXT0, CMOS_DISK_TYPE_USER);
             pc_cmos_disk_info(pcms, i ? CMOS_DISK_INFO1 : CMOS_DISK_INFO0, c, h, s);
         }
-        trans |= (c > 1024 || h > 16 || s > 63 ? CMOS_TRANS_LBA : CMOS_TRANS_NONE) << (2 * i);
+        /* the disk's own guess (partition table), else the automatic rule */
+        if (ide_drive_get_translation)
+            trans |= (ide_drive_get_translation((PCIDevice *)ide, i / 2, i % 2) & 3) << (2 * i);
+        else
+            trans |= (c > 1024 || h > 16 || s > 63 ? CMOS_TRANS_LBA : CMOS_TRANS_NONE) << (2 * i);
     }
     cmos_set(pcms, CMOS_DISK, types);
     cmos_set(pcms, CMOS_DISK_XLAT, trans);

@@ -50,7 +50,8 @@ line() {
 }
 
 bytesum() {
-    cat "$@" | od -An -v -tu1 | awk '{ for (i = 1; i <= NF; i++) s += $i } END { printf "%08X\n", s }'
+    cat "$@" | od -An -v -tu1 |
+        awk '{ for (i = 1; i <= NF; i++) s += $i } END { printf "%08X\n", s }'
 }
 
 hex8() {

@@ -17,7 +17,7 @@
 GUESTS=${KEMU_GUESTS:-$ROOT/cache/guests}
 LINUX_CPU=${KEMU_LINUX_CPU:-}  # e.g. qemu32,-sse,-sse2 (see notes)
 LINUX_RAM=256
-LINUX_APPEND="console=ttyS0"
+LINUX_APPEND="console=ttyS0 panic=-1" # a panic reboots, -no-reboot exits
 
 linux_guests_ready() {
     if ! "$ROOT/scripts/fetch-guests.sh" --check; then
@@ -82,11 +82,11 @@ linux_check() {
 linux_direct() {
     cpu=""
     [ -n "$LINUX_CPU" ] && cpu="-cpu $LINUX_CPU"
-    echo "# $KEMU $cpu -icount shift=0,sleep=off -m $LINUX_RAM -kernel $GUESTS/$2/vmlinuz" \
-        "-initrd $GUESTS/$2/initramfs.gz -append '$LINUX_APPEND'"
+    echo "# $KEMU $cpu -icount shift=0,sleep=off -no-reboot -m $LINUX_RAM" \
+        "-kernel $GUESTS/$2/vmlinuz -initrd $GUESTS/$2/initramfs.gz -append '$LINUX_APPEND'"
     start=$(date +%s)
     # shellcheck disable=SC2086
-    kemu_run "$1" 600 $cpu -icount shift=0,sleep=off -m $LINUX_RAM \
+    kemu_run "$1" 600 $cpu -icount shift=0,sleep=off -no-reboot -m $LINUX_RAM \
         -kernel "$GUESTS/$2/vmlinuz" -initrd "$GUESTS/$2/initramfs.gz" -append "$LINUX_APPEND"
     echo "# $1: $(($(date +%s) - start)) s, exit status $rc"
 }

@@ -20,6 +20,9 @@
 ;                (disk and floppy): "ok" or "bad"
 ;   KEMU-FAIL    the AH status of the first failing call
 ;
+; Assembled with -DRESET_ON_CD, a boot from CD resets the machine (port
+; 0xcf9) instead of exiting, for the -boot once= test.
+;
 ; The test script stamps each 512-byte sector from LBA 2 (each 2 KiB
 ; sector of the CD's system area) with "S" and its LBA as a 32-bit
 ; little-endian number; stamps are printed as 8 hex digits, "?" when the
@@ -89,6 +92,15 @@ main:
 .cd:
     mov dword [dap_lba], 5
     call read_ext
+%ifdef RESET_ON_CD
+    mov dx, 0xcf9               ; -DRESET_ON_CD: reset the PC (-boot once=)
+    mov al, 0x06
+    out dx, al
+    cli                         ; the reset takes effect after the write
+.wait:
+    hlt
+    jmp .wait
+%endif
 done:
     xor al, al
     out 0xf4, al

@@ -81,12 +81,14 @@ python3 "$ROOT/pc-bios/rom-sign.py" "$TMP/pio/raw" "$TMP/pio/kemu-linuxboot.bin"
 kemu_run pio 30 -nographic -L "$TMP/pio" -m $RAM_MB $DBG -kernel "$TMP/bz" \
     -initrd "$TMP/rd2,$TMP/rd1" -append "$CMDLINE"
 check_run pio "port I/O"
-grep -q "^Booting from ROM" "$TMP/pio.txt" && ! grep -q "Booting from \(Floppy\|Hard\)" "$TMP/pio.txt"
+grep -q "^Booting from ROM" "$TMP/pio.txt" &&
+    ! grep -q "Booting from \(Floppy\|Hard\)" "$TMP/pio.txt"
 ok $? "SeaBIOS boots the ROM first"
 
 # 4b. initrd_addr_max below the RAM; no -append, no initrd
 kemu_run low 30 -m $RAM_MB $DBG -kernel "$TMP/bz-low" -initrd "$TMP/rd1"
-is "$(line low BZ-INITRD)" "$(hex8 $(((0x4000000 - 100001) & ~4095))) $(hex8 100001) $(bytesum "$TMP/rd1")" \
+is "$(line low BZ-INITRD)" \
+    "$(hex8 $(((0x4000000 - 100001) & ~4095))) $(hex8 100001) $(bytesum "$TMP/rd1")" \
     "initrd placed below initrd_addr_max"
 is "$(line low BZ-CMDLINE)" "00020000 " "no -append: an empty command line"
 kemu_run none 30 -m $RAM_MB $DBG -kernel "$TMP/bz"

@@ -7,18 +7,21 @@
 #     argument): boot drive 80h, the BIOS geometry, CHS and LBA reads at
 #     known sectors, a write read back; the write reaches the image
 #  2. the same disk as qcow2 (kemu-img convert): same results, the write
-#     lands in the qcow2 image, which stays consistent (kemu-img check)
+#     lands in the qcow2 image, which stays consistent (kemu-img check),
+#     also when it allocates a cluster (written back when kemu exits)
 #  3. -snapshot and snapshot=on: the guest's write succeeds, the image is
 #     unchanged afterwards
 #  4. 1 GiB and 4 GiB disks (sparse): the BIOS's LBA translation and the
-#     last CHS sector
+#     last CHS sector; partitioned disks: the geometry QEMU guesses from
+#     the partition table, and LARGE translation
 #  5. a 1.44 MB floppy (-fda, -drive if=floppy): drive 00h, geometry 80/2/18,
-#     reads and a write through the FDC and ISA DMA
+#     reads and a write through the FDC and ISA DMA; an odd-sized image
+#     (a 2.88 MB drive as in QEMU, zeros past its end)
 #  6. an El Torito no-emulation CD (-cdrom, -boot d): drive E0h, a 2 KiB
 #     sector read with INT 13h AH=42h through ATAPI; at index 3 it comes
 #     after QEMU's default empty CD-ROM (E1h) unless -nodefaults
 #  7. the boot order: -boot c|d|a and order= pick the drive among a disk,
-#     a CD and a floppy
+#     a CD and a floppy; once=d boots the CD, and the disk after a reset
 # The expected values are what qemu-system-x86_64 7.2 (same SeaBIOS) prints
 # for the same images. Usage: test-media-disk.sh KEMU NASM KEMU_IMG. TAP.
 KEMU=${1:-kemu-system-x86_64}
@@ -113,6 +116,18 @@ ok $? "qcow2 disk: kemu-img check is clean after the guest's write"
 "$KEMU_IMG" convert -O raw "$TMP/disk.qcow2" "$TMP/back.img"
 is "$(sector "$TMP/back.img" 3)" "$PATTERN" "qcow2 disk: the guest's write is in the image"
 
+# the guest's write allocates a cluster (512-byte clusters, LBA 3 absent):
+# the L2 table cached by qcow2 must reach the image when kemu exits (QEMU's
+# isa-debug-exit leaves without closing its images and loses this write)
+mkimg "$TMP/sparse.img" 8388608 512 2 2 5 15119
+"$KEMU_IMG" convert -S 512 -O qcow2 -o cluster_size=512 "$TMP/sparse.img" "$TMP/alloc.qcow2"
+boot alloc -hda "$TMP/alloc.qcow2"
+is "$(out alloc)" "$DISK_OUT" "qcow2 disk, write to an unallocated cluster: the same"
+"$KEMU_IMG" check "$TMP/alloc.qcow2" >"$TMP/check2.txt" 2>&1
+ok $? "qcow2 allocation: kemu-img check is clean after kemu exits (no leak)"
+"$KEMU_IMG" convert -O raw "$TMP/alloc.qcow2" "$TMP/back2.img"
+is "$(sector "$TMP/back2.img" 3)" "$PATTERN" "qcow2 allocation: the new cluster holds the write"
+
 # 3. -snapshot
 cp "$TMP/disk.orig" "$TMP/disk.img"
 boot snap -snapshot -drive file="$TMP/disk.img",format=raw
@@ -139,6 +154,28 @@ is "$(out big4)" \
     "KEMU-DRIVE 80|KEMU-GEOM 08 BF FE 01|KEMU-FIRST 00000002|KEMU-LAST 007FB6C8|KEMU-EXT 00000005|KEMU-WRITE ok" \
     "4 GiB qcow2 disk: 521 x 255 x 63 translated geometry, last sector"
 
+# partition tables: QEMU takes the geometry from the first partition's
+# ending CHS (8 heads x 32 sectors here); more than 16 heads means the BIOS
+# translated, and a small enough disk gets LARGE translation (CMOS 0x39)
+part() { # part IMAGE END_HEAD END_SECTOR END_CYL SECTORS: partition 1
+    perl -e 'my ($f, $eh, $es, $ec, $n) = @ARGV;
+        open(my $o, "+<", $f) or die; binmode $o; seek($o, 0x1be, 0);
+        print $o pack("CCCCCCCCVV", 0x80, 0, 2, 0, 0x83, $eh, $es, $ec, 1, $n);
+        close $o or die;' "$@"
+}
+mkimg "$TMP/p8.img" 8388608 512 2 16383
+part "$TMP/p8.img" 7 32 63 16383
+boot p8 -drive file="$TMP/p8.img",format=raw
+is "$(out p8)" \
+    "KEMU-DRIVE 80|KEMU-GEOM 3E 20 07 01|KEMU-FIRST 00000002|KEMU-LAST 00003EFF|KEMU-EXT 00000005|KEMU-WRITE ok" \
+    "partitioned 8 MiB disk: the partition's 8 x 32 geometry"
+mkimg "$TMP/p1g.img" 1073741824 512 2 5 2092607
+part "$TMP/p1g.img" 254 255 255 2097151
+boot p1g -drive file="$TMP/p1g.img",format=raw
+is "$(out p1g)" \
+    "KEMU-DRIVE 80|KEMU-GEOM 06 BF 3F 01|KEMU-FIRST 00000002|KEMU-LAST 001FEE3F|KEMU-EXT 00000005|KEMU-WRITE ok" \
+    "partitioned 1 GiB disk with 255 heads: LARGE translation, 519 x 64 x 63"
+
 # 5. floppy
 FD_OUT="KEMU-DRIVE 00|KEMU-GEOM 4F 12 01 01|KEMU-FIRST 00000002|KEMU-LAST 00000B3F|KEMU-WRITE ok"
 mkimg "$TMP/fd.img" 1474560 512 2 2879
@@ -150,6 +187,10 @@ is "$(sector "$TMP/fd.img" 3)" "$PATTERN" "-fda: the guest's write is in the ima
 cp "$TMP/fd.orig" "$TMP/fd.img"
 boot fdif -drive file="$TMP/fd.img",if=floppy,format=raw
 is "$(out fdif)" "$FD_OUT" "-drive if=floppy: the same"
+mkimg "$TMP/odd.img" 1296384 512 2 2531
+boot odd -drive file="$TMP/odd.img",if=floppy,format=raw
+is "$(out odd)" "KEMU-DRIVE 00|KEMU-GEOM 4F 24 01 01|KEMU-FIRST 00000002|KEMU-LAST ?|KEMU-WRITE ok" \
+    "odd-sized floppy image: 2.88 MB geometry, the sectors past its end read as zeros"
 
 # 6. CD-ROM
 if command -v xorriso >/dev/null; then
@@ -171,6 +212,17 @@ if command -v xorriso >/dev/null; then
     is "$(out cdn)" "KEMU-DRIVE E0|KEMU-EXT 00000005" "-nodefaults: no default CD-ROM, drive E0h"
 else
     ok 0 "# SKIP no xorriso: CD-ROM boot"
+fi
+
+# -boot once=d: the CD first (it resets the machine), then the disk
+if [ -f "$TMP/cd.iso" ]; then
+    "$NASM" -f bin -DRESET_ON_CD -o "$TMP/iso/boot.bin" "$SRC/media-boot.asm"
+    xorriso -as mkisofs -quiet -b boot.bin -no-emul-boot -boot-load-size 4 \
+        -o "$TMP/reset.iso" "$TMP/iso" 2>/dev/null
+    boot once -drive file="$TMP/disk.img",format=raw -snapshot -cdrom "$TMP/reset.iso" \
+        -boot order=c,once=d
+    is "$(grep '^KEMU-DRIVE' "$TMP/once.txt" | paste -sd' ' -)" "KEMU-DRIVE E0 KEMU-DRIVE 80" \
+        "-boot order=c,once=d: the CD, then after the reset the disk"
 fi
 
 # 7. boot order among a disk, a floppy and a CD

@@ -68,7 +68,7 @@ expect "-vga none on -M none" 0 "" -M none -vga none -display none -qtest stdio
 expect "-nodefaults" 0 "" -M none -nodefaults -display none -qtest stdio
 run "$bin" -vga help
 report "$([ $rc = 0 ] && grep -qx 'std                  standard VGA (default)' "$tmp/out" && grep -qx 'none                 no graphic card' "$tmp/out"; echo $?)" "-vga help"
-expect "-monitor stdio" 1 "$P: -monitor: not supported yet" -monitor stdio
+expect "-monitor bad spec" 1 "$P: -monitor bogus:x: 'bogus:x' is not a valid char driver" -monitor bogus:x
 expect "-rtc base=localtime" 1 "$P: -rtc: not supported yet" -rtc base=localtime
 expect "-accel kvm" 1 "$P: -accel kvm: accelerator kvm: not supported yet" -accel kvm
 expect "-serial five times" 1 "$P: -serial null: too many serial ports (at most 4)" -serial null -serial null -serial null -serial null -serial null

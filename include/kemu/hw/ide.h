@@ -46,6 +46,9 @@ bool ide_drive_attach(PCIDevice *ide, int bus, int unit, BlockBackend *blk, bool
  * (QEMU's pc_cmos_init_late). false when there is no ATA disk there. */
 bool ide_drive_get_geometry(PCIDevice *ide, int bus, int unit, int *cyls, int *heads,
                             int *secs);
+/* The BIOS translation of that disk as CMOS 0x39 encodes it (0 none,
+ * 1 LBA, 2 LARGE; QEMU's hd_geometry_guess), or -1 without an ATA disk. */
+int ide_drive_get_translation(PCIDevice *ide, int bus, int unit);
 
 /* The channel "ide.0", "ide.1", ... (numbered over all IDE functions in
  * creation order), or NULL. */
